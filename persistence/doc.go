@@ -1,0 +1,20 @@
+// Package persistence holds the storage contract of AIDA: a Store keeps, for every entity, a
+// snapshot row (its current state as JSON, its version and a few indexed columns for listing)
+// and an append-only journal of the events that produced it.
+//
+// Guarantees every backend gives:
+//
+//   - Append writes an entity's journal rows and its snapshot in one transaction, guarded by the
+//     expected version (optimistic concurrency). Once Append returns nil, the write is durable:
+//     it survives a crash of the process (SQLite in WAL mode with synchronous=FULL; PostgreSQL
+//     with its default synchronous_commit).
+//   - A batch of appends from many entities commits together when every item is valid. An item
+//     that conflicts (ErrConflict) or takes a unique key another entity holds (*UniqueError)
+//     fails alone; the other items of the batch still commit.
+//   - Journal versions of one entity are dense and increasing (1, 2, 3 …); the journal is read in
+//     version order.
+//   - The journal is also the outbox: every row starts unpublished; Unpublished returns them in
+//     commit order per entity, and MarkPublished marks them.
+//
+// Group (group.go) batches the appends of many concurrent callers into few transactions.
+package persistence

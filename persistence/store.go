@@ -1,0 +1,91 @@
+package persistence
+
+import (
+	"context"
+	"time"
+)
+
+// Record is an entity's snapshot row.
+type Record struct {
+	Kind      string
+	ID        string
+	Version   int64  // the version of the last journaled event; 0 for none
+	State     []byte // the state as JSON (protojson of the api/aidapb message)
+	Index     Index
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Index holds the columns a snapshot is listed and filtered by, beside its JSON state.
+// Empty strings are stored as NULL.
+type Index struct {
+	Status    string // lead status, deal stage, account lifecycle
+	Source    string
+	Owner     string
+	UniqueKey string // unique per kind when not empty: a lead's email, an account's company
+	Score     int32  // lead score, deal probability, account health (thousandths or percent); -1: none
+	Amount    string // a decimal (deal value), "" for none
+}
+
+// Entry is one journal row.
+type Entry struct {
+	Kind      string
+	ID        string
+	Version   int64
+	EventID   string // UUIDv7, unique across the journal
+	Type      string // crm.lead.captured …
+	Actor     string
+	Time      time.Time
+	Data      []byte // the event as JSON (protojson of aidapb.Event)
+	Published bool
+}
+
+// Append is one entity's atomic change: its new journal entries and its new snapshot.
+// Events[i].Version must be ExpectedVersion+i+1 and Snapshot.Version the last of them.
+type Append struct {
+	ExpectedVersion int64
+	Events          []Entry
+	Snapshot        Record
+}
+
+// Query selects snapshots of one kind. Results come newest first (created_at desc, id desc).
+type Query struct {
+	Kind     string
+	Status   string
+	Source   string
+	Owner    string
+	MinScore int32 // 0: no filter
+	Limit    int   // 1..500; 0 means 50
+	Cursor   string
+}
+
+// Page is one page of a list. NextCursor is empty on the last page.
+type Page struct {
+	Records    []Record
+	NextCursor string
+}
+
+// Store is the contract every backend meets; persistence/storetest checks it.
+type Store interface {
+	// Load returns the snapshot of (kind, id) or ErrNotFound.
+	Load(ctx context.Context, kind, id string) (Record, error)
+	// Append commits the appends; the result holds one error (nil on success) per item, in
+	// order. Items that succeed are durable when Append returns. A context or connection
+	// failure fails every item with an error wrapping ErrUnavailable.
+	Append(ctx context.Context, batch []Append) []error
+	// FindUnique returns the ID of the entity of kind holding the unique key, or ErrNotFound.
+	FindUnique(ctx context.Context, kind, key string) (string, error)
+	// List returns a page of snapshots matching q. A malformed cursor is an error wrapping
+	// ErrBadCursor.
+	List(ctx context.Context, q Query) (Page, error)
+	// Journal returns up to limit entries of (kind, id) with version > after, in version order.
+	Journal(ctx context.Context, kind, id string, after int64, limit int) ([]Entry, error)
+	// Unpublished returns up to limit unpublished entries, oldest commit first.
+	Unpublished(ctx context.Context, limit int) ([]Entry, error)
+	// MarkPublished marks the entries with these event IDs published.
+	MarkPublished(ctx context.Context, eventIDs []string) error
+	// Ping tells whether the store is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}
