@@ -1,0 +1,79 @@
+package account_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/actors/account"
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/fault"
+)
+
+// step decides cmd on s at now and applies the events the way the shell does.
+func step(s *aidapb.Account, cmd *aidapb.Command, now time.Time) (*aidapb.Account, []*aidapb.Event, error) {
+	evs, err := account.Decide(s, cmd, now)
+	if err != nil {
+		return s, nil, err
+	}
+	for _, e := range evs {
+		e.Id = fmt.Sprintf("ev-%d", s.GetVersion()+1)
+		e.Actor = cmd.GetActor()
+		e.Time = timestamppb.New(now)
+		e.Version = s.GetVersion() + 1
+		s = account.Apply(s, e)
+	}
+	return s, evs, nil
+}
+
+func mustStep(t *testing.T, s *aidapb.Account, cmd *aidapb.Command, now time.Time) (*aidapb.Account, []*aidapb.Event) {
+	t.Helper()
+	s, evs, err := step(s, cmd, now)
+	if err != nil {
+		t.Fatalf("%v: %v", cmd, err)
+	}
+	return s, evs
+}
+
+func createCmd(c *aidapb.CreateAccount) *aidapb.Command {
+	return &aidapb.Command{Actor: "user:ann", Id: "acc-1", Body: &aidapb.Command_CreateAccount{CreateAccount: c}}
+}
+
+func updateCmd(u *aidapb.UpdateAccount) *aidapb.Command {
+	return &aidapb.Command{Actor: "user:ann", Body: &aidapb.Command_UpdateAccount{UpdateAccount: u}}
+}
+
+func attachCmd(d *aidapb.AccountDeal) *aidapb.Command {
+	return &aidapb.Command{Actor: "agent:success", Body: &aidapb.Command_AttachDeal{AttachDeal: &aidapb.AttachDeal{Deal: d}}}
+}
+
+func types(evs []*aidapb.Event) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.GetType())
+	}
+	return out
+}
+
+func wantCode(t *testing.T, err error, code fault.Code) *fault.Error {
+	t.Helper()
+	var fe *fault.Error
+	if !errors.As(err, &fe) {
+		t.Fatalf("error %v is not a *fault.Error (want %v)", err, code)
+	}
+	if fe.Code != code {
+		t.Fatalf("code %v, want %v (%v)", fe.Code, code, err)
+	}
+	return fe
+}
+
+func fieldNames(fe *fault.Error) []string {
+	var out []string
+	for _, f := range fe.Fields {
+		out = append(out, f.Name)
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package account
+
+import (
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Apply folds one event into s and returns the new state; s is nil for the creating event. It
+// may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time, Version from
+// e.Version and a note's Id from e.Id. The created account keeps the Id its AccountCreated
+// carries (Decide copies it from the command's id). An event that is not an account's, or
+// any event but AccountCreated on a nil state, leaves the state unchanged.
+func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
+	at := cloneTime(e.GetTime())
+	if _, ok := e.GetData().(*aidapb.Event_AccountCreated); !ok && s == nil {
+		return nil
+	}
+	switch data := e.GetData().(type) {
+	case *aidapb.Event_AccountCreated:
+		s = proto.Clone(data.AccountCreated.GetAccount()).(*aidapb.Account)
+		s.CreatedAt = cloneTime(at)
+	case *aidapb.Event_AccountUpdated:
+		u := data.AccountUpdated
+		if u.Name != nil {
+			s.Name = u.GetName()
+		}
+		if u.Domain != nil {
+			s.Domain = u.GetDomain()
+		}
+		if u.Owner != nil {
+			s.Owner = u.GetOwner()
+		}
+	case *aidapb.Event_AccountDealAttached:
+		attach(s, proto.Clone(data.AccountDealAttached.GetDeal()).(*aidapb.AccountDeal))
+	case *aidapb.Event_AccountHealthChanged:
+		s.Health = proto.Clone(data.AccountHealthChanged.GetHealth()).(*aidapb.Health)
+	case *aidapb.Event_AccountLifecycleChanged:
+		s.Lifecycle = data.AccountLifecycleChanged.GetTo()
+	case *aidapb.Event_AutonomyChanged:
+		s.AutonomyLevel = data.AutonomyChanged.GetTo()
+	case *aidapb.Event_NoteAdded:
+		n := proto.Clone(data.NoteAdded.GetNote()).(*aidapb.Note)
+		n.Id = e.GetId()
+		n.CreatedAt = cloneTime(at)
+		s.Notes = append(s.Notes, n)
+	default:
+		return s
+	}
+	s.UpdatedAt = at
+	s.Version = e.GetVersion()
+	return s
+}
+
+// attach puts d into the account's deals, replacing the deal with the same ID.
+func attach(s *aidapb.Account, d *aidapb.AccountDeal) {
+	for i, old := range s.Deals {
+		if old.GetDealId() == d.GetDealId() {
+			s.Deals[i] = d
+			return
+		}
+	}
+	s.Deals = append(s.Deals, d)
+}
+
+func cloneTime(t *timestamppb.Timestamp) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	return &timestamppb.Timestamp{Seconds: t.GetSeconds(), Nanos: t.GetNanos()}
+}
+
+// Index returns the columns the account is listed by: its lifecycle, owner, normalised
+// company name (unique per account) and health score (-1 before any).
+func Index(s *aidapb.Account) persistence.Index {
+	score := int32(-1)
+	if s.GetHealth() != nil {
+		score = s.GetHealth().GetScore()
+	}
+	return persistence.Index{
+		Status:    s.GetLifecycle(),
+		Owner:     s.GetOwner(),
+		UniqueKey: NormalizeCompany(s.GetName()),
+		Score:     score,
+	}
+}

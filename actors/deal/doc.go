@@ -1,0 +1,5 @@
+// Package deal is the pure domain of a deal actor: its stages and the moves between them
+// (stage.go), its money (money.go), the events each command produces (decide.go) and how
+// those events fold into the state (state.go). Nothing here does I/O; the entity shell loads,
+// gates, persists and publishes.
+package deal

@@ -1,0 +1,119 @@
+package deal
+
+import (
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Apply folds one event into s and returns the new state; s is nil for the creating event. It
+// may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time, Version from
+// e.Version and a note's Id from e.Id. The created deal keeps the Id its DealCreated carries
+// (Decide copies it from the command's id). An event that is not a deal's, or any event but
+// DealCreated on a nil state, leaves the state unchanged.
+func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
+	at := cloneTime(e.GetTime())
+	switch data := e.GetData().(type) {
+	case *aidapb.Event_DealCreated:
+		s = proto.Clone(data.DealCreated.GetDeal()).(*aidapb.Deal)
+		s.CreatedAt = at
+		s.StageHistory = append(s.StageHistory, &aidapb.StageChange{
+			To: s.GetStage(), Reason: "created", Actor: e.GetActor(), At: cloneTime(at),
+		})
+	case *aidapb.Event_DealUpdated:
+		if s == nil {
+			return nil
+		}
+		applyUpdate(s, data.DealUpdated)
+	case *aidapb.Event_DealStageChanged:
+		if s == nil {
+			return nil
+		}
+		applyStage(s, data.DealStageChanged, e)
+	case *aidapb.Event_AutonomyChanged:
+		if s == nil {
+			return nil
+		}
+		s.AutonomyLevel = data.AutonomyChanged.GetTo()
+	case *aidapb.Event_NoteAdded:
+		if s == nil {
+			return nil
+		}
+		n := proto.Clone(data.NoteAdded.GetNote()).(*aidapb.Note)
+		n.Id = e.GetId()
+		n.CreatedAt = cloneTime(at)
+		s.Notes = append(s.Notes, n)
+	default:
+		return s
+	}
+	s.UpdatedAt = at
+	s.Version = e.GetVersion()
+	return s
+}
+
+func applyUpdate(s *aidapb.Deal, u *aidapb.DealUpdated) {
+	if u.Title != nil {
+		s.Title = u.GetTitle()
+	}
+	if u.Value != nil {
+		s.Value = u.GetValue()
+	}
+	if u.Currency != nil {
+		s.Currency = u.GetCurrency()
+	}
+	if u.ExpectedCloseDate != nil {
+		s.ExpectedCloseDate = u.GetExpectedCloseDate()
+	}
+	if u.Owner != nil {
+		s.Owner = u.GetOwner()
+	}
+	if u.Probability != nil {
+		s.Probability = u.GetProbability()
+	}
+	if u.Description != nil {
+		s.Description = u.GetDescription()
+	}
+	if u.AccountId != nil {
+		s.AccountId = u.GetAccountId()
+	}
+	if u.ForecastCategory != nil {
+		s.ForecastCategory = u.GetForecastCategory()
+	}
+}
+
+// applyStage moves the deal, records the move in its history, and sets or clears closed_at.
+func applyStage(s *aidapb.Deal, c *aidapb.DealStageChanged, e *aidapb.Event) {
+	s.StageHistory = append(s.StageHistory, &aidapb.StageChange{
+		From: c.GetFrom(), To: c.GetTo(), Reason: c.GetReason(), Actor: e.GetActor(), At: cloneTime(e.GetTime()),
+	})
+	s.Stage = c.GetTo()
+	s.Probability = c.GetProbability()
+	s.ForecastCategory = c.GetForecastCategory()
+	if IsClosed(c.GetTo()) {
+		s.ClosedAt = cloneTime(e.GetTime())
+		if s.ExpectedCloseDate == "" && e.GetTime() != nil {
+			s.ExpectedCloseDate = e.GetTime().AsTime().UTC().Format(DateLayout)
+		}
+	} else {
+		s.ClosedAt = nil
+	}
+}
+
+func cloneTime(t *timestamppb.Timestamp) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	return &timestamppb.Timestamp{Seconds: t.GetSeconds(), Nanos: t.GetNanos()}
+}
+
+// Index returns the columns the deal is listed by: its stage, owner, probability and value.
+func Index(s *aidapb.Deal) persistence.Index {
+	return persistence.Index{
+		Status: s.GetStage(),
+		Owner:  s.GetOwner(),
+		Score:  s.GetProbability(),
+		Amount: s.GetValue(),
+	}
+}

@@ -1,0 +1,328 @@
+package lead
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/policies/autonomy"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// Decide returns the events cmd produces for lead s (nil: the lead does not exist yet) at time
+// now, or a fault error: Invalid for bad fields or a command of another kind, NotFound for a
+// command other than capture_lead on a lead that does not exist, Duplicate for capture_lead on
+// one that does, Transition when the lead's status forbids the command. Get and commands that
+// change nothing return no events and no error. Decide is pure: it neither changes s nor keeps
+// pointers into it or cmd.
+//
+// Events have Type and data set; the caller fills Id, Actor, Time and Version, then calls
+// Apply. Commands that change what the score depends on (capture, an update of a scored field,
+// an autonomy change) also return a LeadQualified event with the new score and next actions,
+// except on a converted lead, which is no longer qualified.
+func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	switch b := cmd.GetBody().(type) {
+	case *aidapb.Command_CaptureLead:
+		if s != nil {
+			return nil, fault.New(fault.Duplicate, "lead already exists")
+		}
+		return capture(cmd.GetId(), b.CaptureLead, now)
+	case *aidapb.Command_Get, *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus,
+		*aidapb.Command_ArchiveLead, *aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead,
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote:
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "lead not found")
+		}
+	case nil:
+		return nil, fault.New(fault.Invalid, "empty command")
+	default:
+		return nil, fault.New(fault.Invalid, "%s is not a lead command", commandName(cmd))
+	}
+	switch b := cmd.GetBody().(type) {
+	case *aidapb.Command_Get:
+		return nil, nil
+	case *aidapb.Command_UpdateLead:
+		return update(s, b.UpdateLead, now)
+	case *aidapb.Command_ChangeLeadStatus:
+		return changeStatus(s, b.ChangeLeadStatus)
+	case *aidapb.Command_ArchiveLead:
+		return archive(s, b.ArchiveLead)
+	case *aidapb.Command_RestoreLead:
+		return restore(s)
+	case *aidapb.Command_ConvertLead:
+		return convert(s, b.ConvertLead)
+	case *aidapb.Command_SetAutonomy:
+		return setAutonomy(s, b.SetAutonomy, now)
+	case *aidapb.Command_AddNote:
+		return addNote(b.AddNote, cmd.GetActor())
+	}
+	return nil, fault.New(fault.Internal, "unhandled lead command %s", commandName(cmd))
+}
+
+// commandName returns the name of cmd's body, like "create_deal".
+func commandName(cmd *aidapb.Command) string {
+	m := cmd.ProtoReflect()
+	od := m.Descriptor().Oneofs().ByName("body")
+	if od == nil {
+		return "command"
+	}
+	if f := m.WhichOneof(od); f != nil {
+		return string(f.Name())
+	}
+	return "command"
+}
+
+func capture(id string, c *aidapb.CaptureLead, now time.Time) ([]*aidapb.Event, error) {
+	var fs fault.Fields
+	l := &aidapb.Lead{
+		Id:            id,
+		Email:         normalizeEmail(c.GetEmail(), &fs),
+		FirstName:     text(&fs, "first_name", c.GetFirstName(), maxName),
+		LastName:      text(&fs, "last_name", c.GetLastName(), maxName),
+		Company:       text(&fs, "company", c.GetCompany(), maxCompany),
+		Phone:         phone(&fs, c.GetPhone()),
+		Source:        source(&fs, c.GetSource()),
+		Campaign:      text(&fs, "campaign", c.GetCampaign(), maxCampaign),
+		Owner:         text(&fs, "owner", c.GetOwner(), maxOwner),
+		Status:        StatusNew,
+		AutonomyLevel: c.GetAutonomyLevel(),
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.GetUtm())) {
+		if v := utmValue(&fs, k, c.GetUtm()[k]); v != "" {
+			if l.Utm == nil {
+				l.Utm = map[string]string{}
+			}
+			l.Utm[k] = v
+		}
+	}
+	customFields(&fs, c.GetCustomFields())
+	if len(c.GetCustomFields().GetFields()) > 0 {
+		l.CustomFields = clone(c.GetCustomFields())
+	}
+	if !autonomy.Level(c.GetAutonomyLevel()).Valid() {
+		fs.Add("autonomy_level", "must be 1 to 5")
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	return []*aidapb.Event{
+		{Type: TypeCaptured, Data: &aidapb.Event_LeadCaptured{LeadCaptured: &aidapb.LeadCaptured{Lead: l}}},
+		qualified(l, now),
+	}, nil
+}
+
+// qualified returns the LeadQualified event for l as it stands.
+func qualified(l *aidapb.Lead, now time.Time) *aidapb.Event {
+	q := Qualify(l, l.GetAutonomyLevel(), nil, now)
+	return &aidapb.Event{Type: TypeQualified, Data: &aidapb.Event_LeadQualified{LeadQualified: &aidapb.LeadQualified{
+		Qualification: q,
+		NextActions:   NextActions(q, l.GetSource(), l.GetAutonomyLevel()),
+	}}}
+}
+
+func update(s *aidapb.Lead, u *aidapb.UpdateLead, now time.Time) ([]*aidapb.Event, error) {
+	if s.GetStatus() == StatusArchived {
+		return nil, fault.New(fault.Transition, "lead is archived; restore it first (restore_lead)")
+	}
+	var fs fault.Fields
+	ev := &aidapb.LeadUpdated{}
+	changed, scored := false, false
+	set := func(dst **string, present bool, v, old string, affectsScore bool) {
+		if present && v != old {
+			*dst = proto.String(v)
+			changed = true
+			scored = scored || affectsScore
+		}
+	}
+	if u.Email != nil {
+		set(&ev.Email, true, normalizeEmail(u.GetEmail(), &fs), s.GetEmail(), true)
+	}
+	set(&ev.FirstName, u.FirstName != nil, text(&fs, "first_name", u.GetFirstName(), maxName), s.GetFirstName(), true)
+	set(&ev.LastName, u.LastName != nil, text(&fs, "last_name", u.GetLastName(), maxName), s.GetLastName(), true)
+	set(&ev.Company, u.Company != nil, text(&fs, "company", u.GetCompany(), maxCompany), s.GetCompany(), true)
+	if u.Phone != nil {
+		set(&ev.Phone, true, phone(&fs, u.GetPhone()), s.GetPhone(), true)
+	}
+	if u.Source != nil {
+		set(&ev.Source, true, source(&fs, u.GetSource()), s.GetSource(), true)
+	}
+	set(&ev.Campaign, u.Campaign != nil, text(&fs, "campaign", u.GetCampaign(), maxCampaign), s.GetCampaign(), true)
+	set(&ev.Owner, u.Owner != nil, text(&fs, "owner", u.GetOwner(), maxOwner), s.GetOwner(), false)
+
+	if len(u.GetUtm()) > 0 {
+		utm := maps.Clone(s.GetUtm())
+		if utm == nil {
+			utm = map[string]string{}
+		}
+		for _, k := range slices.Sorted(maps.Keys(u.GetUtm())) {
+			if v := utmValue(&fs, k, u.GetUtm()[k]); v == "" {
+				delete(utm, k)
+			} else {
+				utm[k] = v
+			}
+		}
+		if !maps.Equal(utm, s.GetUtm()) {
+			ev.Utm, ev.UtmChanged = utm, true
+			changed, scored = true, true
+		}
+	}
+	if len(u.GetCustomFields().GetFields()) > 0 {
+		cf := clone(s.GetCustomFields())
+		if cf == nil {
+			cf = &structpb.Struct{}
+		}
+		if cf.Fields == nil {
+			cf.Fields = map[string]*structpb.Value{}
+		}
+		for k, v := range u.GetCustomFields().GetFields() {
+			if _, null := v.GetKind().(*structpb.Value_NullValue); null || v.GetKind() == nil {
+				delete(cf.Fields, k)
+			} else {
+				cf.Fields[k] = clone(v)
+			}
+		}
+		customFields(&fs, cf)
+		if !proto.Equal(cf, orEmpty(s.GetCustomFields())) {
+			ev.CustomFields, ev.CustomFieldsChanged = cf, true
+			changed, scored = true, true
+		}
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	if !changed {
+		return nil, nil
+	}
+	events := []*aidapb.Event{{Type: TypeUpdated, Data: &aidapb.Event_LeadUpdated{LeadUpdated: ev}}}
+	if scored && s.GetStatus() != StatusConverted {
+		next := clone(s)
+		applyUpdated(next, ev)
+		events = append(events, qualified(next, now))
+	}
+	return events, nil
+}
+
+func orEmpty(s *structpb.Struct) *structpb.Struct {
+	if s == nil {
+		return &structpb.Struct{Fields: map[string]*structpb.Value{}}
+	}
+	return s
+}
+
+func changeStatus(s *aidapb.Lead, c *aidapb.ChangeLeadStatus) ([]*aidapb.Event, error) {
+	to := strings.ToLower(strings.TrimSpace(c.GetStatus()))
+	var fs fault.Fields
+	why := reason(&fs, "reason", c.GetReason())
+	if err := statusField(to); err != nil {
+		return nil, err
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkMove(s.GetStatus(), to); err != nil {
+		return nil, err
+	}
+	return []*aidapb.Event{{Type: TypeStatusChanged, Data: &aidapb.Event_LeadStatusChanged{
+		LeadStatusChanged: &aidapb.LeadStatusChanged{From: s.GetStatus(), To: to, Reason: why},
+	}}}, nil
+}
+
+func archive(s *aidapb.Lead, c *aidapb.ArchiveLead) ([]*aidapb.Event, error) {
+	var fs fault.Fields
+	why := reason(&fs, "reason", c.GetReason())
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	switch s.GetStatus() {
+	case StatusArchived:
+		return nil, fault.New(fault.Transition, "lead is already archived")
+	case StatusConverted:
+		return nil, fault.New(fault.Transition, "lead is converted, which is final; it cannot be archived")
+	}
+	return []*aidapb.Event{{Type: TypeArchived, Data: &aidapb.Event_LeadArchived{
+		LeadArchived: &aidapb.LeadArchived{From: s.GetStatus(), Reason: why},
+	}}}, nil
+}
+
+func restore(s *aidapb.Lead) ([]*aidapb.Event, error) {
+	if s.GetStatus() != StatusArchived {
+		return nil, fault.New(fault.Transition, "lead is %s, not archived; only an archived lead can be restored", s.GetStatus())
+	}
+	to := s.GetArchivedFrom()
+	if to == "" || to == StatusArchived || to == StatusConverted || !knownStatus(to) {
+		to = StatusNew // a state from before archived_from was kept
+	}
+	return []*aidapb.Event{{Type: TypeRestored, Data: &aidapb.Event_LeadRestored{
+		LeadRestored: &aidapb.LeadRestored{To: to},
+	}}}, nil
+}
+
+func convert(s *aidapb.Lead, c *aidapb.ConvertLead) ([]*aidapb.Event, error) {
+	var fs fault.Fields
+	deal := text(&fs, "deal_id", c.GetDealId(), maxDealID)
+	if deal == "" {
+		fs.Add("deal_id", "is required")
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	switch s.GetStatus() {
+	case StatusQualified:
+	case StatusConverted:
+		return nil, fault.New(fault.Transition, "lead is already converted")
+	default:
+		return nil, fault.New(fault.Transition, "lead is %s; only a qualified lead can be converted", s.GetStatus())
+	}
+	return []*aidapb.Event{{Type: TypeConverted, Data: &aidapb.Event_LeadConverted{
+		LeadConverted: &aidapb.LeadConverted{DealId: deal, From: s.GetStatus()},
+	}}}, nil
+}
+
+func setAutonomy(s *aidapb.Lead, c *aidapb.SetAutonomy, now time.Time) ([]*aidapb.Event, error) {
+	var fs fault.Fields
+	if !autonomy.Level(c.GetLevel()).Valid() {
+		fs.Add("level", "must be 1 to 5")
+	}
+	why := reason(&fs, "reason", c.GetReason())
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	if c.GetLevel() == s.GetAutonomyLevel() {
+		return nil, nil
+	}
+	events := []*aidapb.Event{{Type: TypeAutonomyChanged, Data: &aidapb.Event_AutonomyChanged{
+		AutonomyChanged: &aidapb.AutonomyChanged{From: s.GetAutonomyLevel(), To: c.GetLevel(), Reason: why},
+	}}}
+	if s.GetStatus() != StatusConverted {
+		next := clone(s)
+		next.AutonomyLevel = c.GetLevel()
+		events = append(events, qualified(next, now))
+	}
+	return events, nil
+}
+
+func addNote(c *aidapb.AddNote, actor string) ([]*aidapb.Event, error) {
+	var fs fault.Fields
+	body := strings.TrimSpace(c.GetText())
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		fs.Add("text", "is required")
+	case n > maxNote:
+		fs.Add("text", "must be at most %d characters", maxNote)
+	}
+	author := text(&fs, "author", c.GetAuthor(), maxNoteAuthor)
+	if author == "" {
+		author = actor
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	return []*aidapb.Event{{Type: TypeNoteAdded, Data: &aidapb.Event_NoteAdded{
+		NoteAdded: &aidapb.NoteAdded{Note: &aidapb.Note{Text: body, Author: author}},
+	}}}, nil
+}

@@ -1,0 +1,157 @@
+package lead
+
+import (
+	"maps"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/persistence"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Apply folds one event into lead s and returns the new state. s may be nil only for
+// LeadCaptured (any other event on nil returns nil); Apply may mutate s and never keeps a
+// pointer into e. It sets UpdatedAt (and CreatedAt on capture) from e.Time, Version from
+// e.Version and a note's ID and time from e.Id and e.Time. A captured lead without an ID keeps
+// the ID s already had. Events of other kinds leave s as it is.
+func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
+	switch d := e.GetData().(type) {
+	case *aidapb.Event_LeadCaptured:
+		l := clone(d.LeadCaptured.GetLead())
+		if l == nil {
+			l = &aidapb.Lead{}
+		}
+		if l.Id == "" && s != nil {
+			l.Id = s.Id
+		}
+		l.CreatedAt = stamp(e)
+		s = l
+	case *aidapb.Event_LeadUpdated:
+		if s == nil {
+			return nil
+		}
+		applyUpdated(s, d.LeadUpdated)
+	case *aidapb.Event_LeadStatusChanged:
+		if s == nil {
+			return nil
+		}
+		s.Status = d.LeadStatusChanged.GetTo()
+	case *aidapb.Event_LeadArchived:
+		if s == nil {
+			return nil
+		}
+		s.ArchivedFrom = d.LeadArchived.GetFrom()
+		s.Status = StatusArchived
+	case *aidapb.Event_LeadRestored:
+		if s == nil {
+			return nil
+		}
+		s.Status = d.LeadRestored.GetTo()
+		s.ArchivedFrom = ""
+	case *aidapb.Event_LeadConverted:
+		if s == nil {
+			return nil
+		}
+		s.Status = StatusConverted
+		s.DealId = d.LeadConverted.GetDealId()
+	case *aidapb.Event_LeadQualified:
+		if s == nil {
+			return nil
+		}
+		s.Qualification = clone(d.LeadQualified.GetQualification())
+		s.NextActions = nil
+		for _, a := range d.LeadQualified.GetNextActions() {
+			s.NextActions = append(s.NextActions, clone(a))
+		}
+	case *aidapb.Event_AutonomyChanged:
+		if s == nil {
+			return nil
+		}
+		s.AutonomyLevel = d.AutonomyChanged.GetTo()
+	case *aidapb.Event_NoteAdded:
+		if s == nil {
+			return nil
+		}
+		n := clone(d.NoteAdded.GetNote())
+		if n == nil {
+			n = &aidapb.Note{}
+		}
+		n.Id = e.GetId()
+		n.CreatedAt = stamp(e)
+		s.Notes = append(s.Notes, n)
+	default:
+		return s
+	}
+	s.UpdatedAt = stamp(e)
+	s.Version = e.GetVersion()
+	return s
+}
+
+// applyUpdated copies the fields an update carries into s.
+func applyUpdated(s *aidapb.Lead, u *aidapb.LeadUpdated) {
+	if u.Email != nil {
+		s.Email = u.GetEmail()
+	}
+	if u.FirstName != nil {
+		s.FirstName = u.GetFirstName()
+	}
+	if u.LastName != nil {
+		s.LastName = u.GetLastName()
+	}
+	if u.Company != nil {
+		s.Company = u.GetCompany()
+	}
+	if u.Phone != nil {
+		s.Phone = u.GetPhone()
+	}
+	if u.Source != nil {
+		s.Source = u.GetSource()
+	}
+	if u.Campaign != nil {
+		s.Campaign = u.GetCampaign()
+	}
+	if u.Owner != nil {
+		s.Owner = u.GetOwner()
+	}
+	if u.GetUtmChanged() {
+		s.Utm = nil
+		if len(u.GetUtm()) > 0 {
+			s.Utm = maps.Clone(u.GetUtm())
+		}
+	}
+	if u.GetCustomFieldsChanged() {
+		s.CustomFields = nil
+		if len(u.GetCustomFields().GetFields()) > 0 {
+			s.CustomFields = clone(u.GetCustomFields())
+		}
+	}
+}
+
+// Index returns the columns a lead is listed by: status, source, owner, its normalised email
+// as the unique key, and its qualification score (thousandths; -1 before any qualification).
+func Index(s *aidapb.Lead) persistence.Index {
+	score := int32(-1)
+	if q := s.GetQualification(); q != nil {
+		score = q.GetScore()
+	}
+	return persistence.Index{
+		Status:    s.GetStatus(),
+		Source:    s.GetSource(),
+		Owner:     s.GetOwner(),
+		UniqueKey: s.GetEmail(),
+		Score:     score,
+	}
+}
+
+func stamp(e *aidapb.Event) *timestamppb.Timestamp {
+	return clone(e.GetTime())
+}
+
+// clone deep-copies a message; nil stays nil.
+func clone[M proto.Message](m M) M {
+	if m.ProtoReflect().IsValid() {
+		return proto.Clone(m).(M)
+	}
+	var zero M
+	return zero
+}
