@@ -1,0 +1,281 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Append writes the batch in one transaction. An item that fails its version or unique-key check
+// is skipped with its own error and the others commit. If the transaction fails on a statement
+// (a concurrent writer took the id or the key first, a deadlock), each item is retried alone in
+// its own transaction, so a failing item still fails alone. A lost connection or an ended
+// context fails every item with an error wrapping persistence.ErrUnavailable; when it happens
+// during COMMIT the items may or may not be committed.
+func (s *Store) Append(ctx context.Context, batch []persistence.Append) []error {
+	errs := make([]error, len(batch))
+	if err := s.checkOpen("append"); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	valid := make([]int, 0, len(batch))
+	for i, a := range batch {
+		if err := validate(a); err != nil {
+			errs[i] = err
+			continue
+		}
+		valid = append(valid, i)
+	}
+	if len(valid) == 0 {
+		return errs
+	}
+	now := s.now()
+	itemErrs, err := s.appendTx(ctx, batch, valid, now)
+	if err == nil {
+		for j, i := range valid {
+			errs[i] = itemErrs[j]
+		}
+		return errs
+	}
+	if !statementError(err) {
+		for _, i := range valid {
+			errs[i] = fmt.Errorf("append: %w", unavailable(err))
+		}
+		return errs
+	}
+	for _, i := range valid {
+		itemErrs, err := s.appendTx(ctx, batch, []int{i}, now)
+		switch {
+		case err == nil:
+			errs[i] = itemErrs[0]
+		case !statementError(err):
+			errs[i] = fmt.Errorf("append: %w", unavailable(err))
+		default:
+			errs[i] = s.itemError(ctx, batch[i], err)
+		}
+	}
+	return errs
+}
+
+type entityKey struct{ kind, id string }
+
+type uniqueKey struct{ kind, key string }
+
+// stored is what the transaction knows of an entity row.
+type stored struct {
+	version int64
+	key     string
+}
+
+// appendTx writes the items batch[idx…] in one transaction and returns each item's own error
+// (conflict, unique key) or the error that failed the transaction.
+func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []int, now time.Time) ([]error, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+
+	rows, holders, err := lookup(ctx, tx, batch, idx)
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(idx))
+	w := &pgx.Batch{}
+	var j journalRows
+	for n, i := range idx {
+		a := batch[i]
+		snap := a.Snapshot
+		ek := entityKey{snap.Kind, snap.ID}
+		cur := rows[ek]
+		if cur.version != a.ExpectedVersion {
+			errs[n] = fmt.Errorf("append %s/%s: stored version %d, expected %d: %w",
+				snap.Kind, snap.ID, cur.version, a.ExpectedVersion, persistence.ErrConflict)
+			continue
+		}
+		key := snap.Index.UniqueKey
+		if holder, ok := holders[uniqueKey{snap.Kind, key}]; key != "" && ok && holder != snap.ID {
+			errs[n] = &persistence.UniqueError{Kind: snap.Kind, Key: key, ExistingID: holder}
+			continue
+		}
+		// The item will be written: later items of the batch see its version and key.
+		if cur.key != "" && holders[uniqueKey{snap.Kind, cur.key}] == snap.ID {
+			delete(holders, uniqueKey{snap.Kind, cur.key})
+		}
+		if key != "" {
+			holders[uniqueKey{snap.Kind, key}] = snap.ID
+		}
+		rows[ek] = stored{version: snap.Version, key: key}
+		queueSnapshot(w, a, now)
+		j.add(a, now)
+	}
+	if w.Len() > 0 {
+		j.queue(w)
+		if err := tx.SendBatch(ctx, w).Close(); err != nil {
+			return nil, fmt.Errorf("write: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return errs, nil
+}
+
+// lookup reads, in one round trip, the rows of the batch's entities (locking them) and the
+// holders of the unique keys the batch asks for.
+func lookup(ctx context.Context, tx pgx.Tx, batch []persistence.Append, idx []int) (map[entityKey]stored, map[uniqueKey]string, error) {
+	var kinds, ids, keyKinds, keys []string
+	for _, i := range idx {
+		snap := batch[i].Snapshot
+		kinds, ids = append(kinds, snap.Kind), append(ids, snap.ID)
+		if snap.Index.UniqueKey != "" {
+			keyKinds, keys = append(keyKinds, snap.Kind), append(keys, snap.Index.UniqueKey)
+		}
+	}
+	rows := make(map[entityKey]stored, len(idx))
+	holders := make(map[uniqueKey]string, len(keys))
+	b := &pgx.Batch{}
+	b.Queue(`SELECT e.kind, e.id, e.version, coalesce(e.unique_key, '')
+		FROM entities e JOIN unnest($1::text[], $2::text[]) AS k(kind, id) ON e.kind = k.kind AND e.id = k.id
+		ORDER BY e.kind, e.id FOR UPDATE OF e`, kinds, ids).Query(func(r pgx.Rows) error {
+		for r.Next() {
+			var (
+				k  entityKey
+				st stored
+			)
+			if err := r.Scan(&k.kind, &k.id, &st.version, &st.key); err != nil {
+				return err
+			}
+			rows[k] = st
+		}
+		return r.Err()
+	})
+	if len(keys) > 0 {
+		b.Queue(`SELECT e.kind, e.unique_key, e.id
+			FROM entities e JOIN unnest($1::text[], $2::text[]) AS k(kind, key) ON e.kind = k.kind AND e.unique_key = k.key`,
+			keyKinds, keys).Query(func(r pgx.Rows) error {
+			for r.Next() {
+				var (
+					k  uniqueKey
+					id string
+				)
+				if err := r.Scan(&k.kind, &k.key, &id); err != nil {
+					return err
+				}
+				holders[k] = id
+			}
+			return r.Err()
+		})
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("lookup: %w", err)
+	}
+	return rows, holders, nil
+}
+
+// queueSnapshot queues the insert (expected version 0) or the guarded update of a snapshot.
+func queueSnapshot(b *pgx.Batch, a persistence.Append, now time.Time) {
+	snap, ix := a.Snapshot, a.Snapshot.Index
+	if a.ExpectedVersion == 0 {
+		b.Queue(`INSERT INTO entities
+			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
+			VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10::text::numeric, $11, $12)`,
+			snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
+			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+			stamp(snap.CreatedAt, now), stamp(snap.UpdatedAt, now))
+		return
+	}
+	b.Queue(`UPDATE entities SET version = $3, state = $4::text::jsonb, status = $5, source = $6, owner = $7,
+			unique_key = $8, score = $9, amount = $10::text::numeric, updated_at = $11
+		WHERE kind = $1 AND id = $2 AND version = $12`,
+		snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
+		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+		stamp(snap.UpdatedAt, now), a.ExpectedVersion).Exec(func(ct pgconn.CommandTag) error {
+		if ct.RowsAffected() != 1 {
+			return fmt.Errorf("update %s/%s: %w", snap.Kind, snap.ID, errLostRow)
+		}
+		return nil
+	})
+}
+
+// journalRows collects the journal rows of a transaction as columns for one unnest insert.
+type journalRows struct {
+	kinds, ids, eventIDs, types, actors, data []string
+	versions                                  []int64
+	times                                     []time.Time
+}
+
+func (j *journalRows) add(a persistence.Append, now time.Time) {
+	for _, e := range a.Events {
+		j.kinds, j.ids, j.versions = append(j.kinds, a.Snapshot.Kind), append(j.ids, a.Snapshot.ID), append(j.versions, e.Version)
+		j.eventIDs, j.types, j.actors = append(j.eventIDs, e.EventID), append(j.types, e.Type), append(j.actors, e.Actor)
+		j.times, j.data = append(j.times, stamp(e.Time, now)), append(j.data, jsonText(e.Data))
+	}
+}
+
+// queue queues one INSERT of all rows; seq (the commit order) comes from the identity column.
+func (j *journalRows) queue(b *pgx.Batch) {
+	b.Queue(`INSERT INTO journal (kind, id, version, event_id, type, actor, time, data)
+		SELECT k, i, v, e, t, a, tm, d::json
+		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+			WITH ORDINALITY AS u(k, i, v, e, t, a, tm, d, n)
+		ORDER BY n`, j.kinds, j.ids, j.versions, j.eventIDs, j.types, j.actors, j.times, j.data)
+}
+
+// errLostRow: an update guarded by a version read under a row lock touched no row.
+var errLostRow = errors.New("snapshot row changed under the transaction")
+
+// itemError maps the error of an item written alone to the contract's errors.
+func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) error {
+	snap := a.Snapshot
+	switch {
+	case violated(err) == "entities_pkey", errors.Is(err, errLostRow):
+		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, persistence.ErrConflict)
+	case violated(err) == "entities_unique_key":
+		ue := &persistence.UniqueError{Kind: snap.Kind, Key: snap.Index.UniqueKey}
+		if id, ferr := s.FindUnique(ctx, snap.Kind, snap.Index.UniqueKey); ferr == nil {
+			ue.ExistingID = id
+		}
+		return ue
+	case retryable(err):
+		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, unavailable(err))
+	}
+	return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, err)
+}
+
+// validate checks an append's shape: dense versions after ExpectedVersion, one entity.
+func validate(a persistence.Append) error {
+	snap := a.Snapshot
+	switch {
+	case snap.Kind == "" || snap.ID == "":
+		return errors.New("append: snapshot without kind or id")
+	case a.ExpectedVersion < 0:
+		return fmt.Errorf("append %s/%s: negative expected version", snap.Kind, snap.ID)
+	case len(a.Events) == 0:
+		return fmt.Errorf("append %s/%s: no events", snap.Kind, snap.ID)
+	}
+	for i, e := range a.Events {
+		want := a.ExpectedVersion + int64(i) + 1
+		if e.Version != want {
+			return fmt.Errorf("append %s/%s: event %d has version %d, want %d", snap.Kind, snap.ID, i, e.Version, want)
+		}
+		if (e.Kind != "" && e.Kind != snap.Kind) || (e.ID != "" && e.ID != snap.ID) {
+			return fmt.Errorf("append %s/%s: event %d is for %s/%s", snap.Kind, snap.ID, i, e.Kind, e.ID)
+		}
+		if e.EventID == "" {
+			return fmt.Errorf("append %s/%s: event %d without event id", snap.Kind, snap.ID, i)
+		}
+	}
+	if last := a.Events[len(a.Events)-1].Version; snap.Version != last {
+		return fmt.Errorf("append %s/%s: snapshot version %d, last event %d", snap.Kind, snap.ID, snap.Version, last)
+	}
+	return nil
+}

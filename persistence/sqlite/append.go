@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Append writes the batch in one transaction. An item that fails its version or unique-key check
+// is skipped with its own error and the others commit. If the transaction itself fails, each item
+// is retried alone in its own transaction, so a failing item still fails alone.
+func (s *Store) Append(ctx context.Context, batch []persistence.Append) []error {
+	errs := make([]error, len(batch))
+	if err := s.checkOpen("append"); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	valid := make([]int, 0, len(batch))
+	for i, a := range batch {
+		if err := validate(a); err != nil {
+			errs[i] = err
+			continue
+		}
+		valid = append(valid, i)
+	}
+	if len(valid) == 0 {
+		return errs
+	}
+	now := s.now()
+	itemErrs, err := s.appendTx(ctx, batch, valid, now)
+	if err == nil {
+		for j, i := range valid {
+			errs[i] = itemErrs[j]
+		}
+		return errs
+	}
+	if isUnavailable(err) {
+		for _, i := range valid {
+			errs[i] = fmt.Errorf("append: %w", unavailable(err))
+		}
+		return errs
+	}
+	for _, i := range valid {
+		itemErrs, err := s.appendTx(ctx, batch, []int{i}, now)
+		switch {
+		case err == nil:
+			errs[i] = itemErrs[0]
+		case isUnavailable(err):
+			errs[i] = fmt.Errorf("append: %w", unavailable(err))
+		default:
+			errs[i] = s.itemError(ctx, batch[i], err)
+		}
+	}
+	return errs
+}
+
+// appendTx writes the items batch[idx...] in one transaction and returns each item's own error
+// (conflict, unique key) or the error that failed the transaction.
+func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []int, now time.Time) ([]error, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	errs := make([]error, len(idx))
+	for j, i := range idx {
+		itemErr, err := appendOne(ctx, tx, batch[i], now)
+		if err != nil {
+			return nil, err
+		}
+		errs[j] = itemErr
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return errs, nil
+}
+
+// appendOne checks one item against the stored rows and writes it. It returns the item's own
+// error (nothing written) or an error that fails the transaction.
+func appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) (error, error) {
+	snap := a.Snapshot
+	var stored int64
+	err := tx.QueryRowContext(ctx, `SELECT version FROM entities WHERE kind = ? AND id = ?`,
+		snap.Kind, snap.ID).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		stored = 0
+	case err != nil:
+		return nil, fmt.Errorf("read version of %s/%s: %w", snap.Kind, snap.ID, err)
+	}
+	if stored != a.ExpectedVersion {
+		return fmt.Errorf("append %s/%s: stored version %d, expected %d: %w",
+			snap.Kind, snap.ID, stored, a.ExpectedVersion, persistence.ErrConflict), nil
+	}
+	if key := snap.Index.UniqueKey; key != "" {
+		var holder string
+		err := tx.QueryRowContext(ctx,
+			`SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`,
+			snap.Kind, key, snap.ID).Scan(&holder)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, fmt.Errorf("read unique key of %s/%s: %w", snap.Kind, snap.ID, err)
+		default:
+			return &persistence.UniqueError{Kind: snap.Kind, Key: key, ExistingID: holder}, nil
+		}
+	}
+	if err := writeSnapshot(ctx, tx, a, now); err != nil {
+		return nil, err
+	}
+	for _, e := range a.Events {
+		_, err := tx.ExecContext(ctx, `INSERT INTO journal
+			(kind, id, version, event_id, type, actor, time, data, published, seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, (SELECT IFNULL(MAX(seq), 0) + 1 FROM journal))`,
+			snap.Kind, snap.ID, e.Version, e.EventID, e.Type, e.Actor,
+			stamp(e.Time, now), jsonText(e.Data))
+		if err != nil {
+			return nil, fmt.Errorf("journal %s/%s v%d: %w", snap.Kind, snap.ID, e.Version, err)
+		}
+	}
+	return nil, nil
+}
+
+// writeSnapshot inserts (expected version 0) or updates the snapshot row.
+func writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) error {
+	snap, ix := a.Snapshot, a.Snapshot.Index
+	if a.ExpectedVersion == 0 {
+		_, err := tx.ExecContext(ctx, `INSERT INTO entities
+			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
+			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+			stamp(snap.CreatedAt, now), stamp(snap.UpdatedAt, now))
+		if err != nil {
+			return fmt.Errorf("insert %s/%s: %w", snap.Kind, snap.ID, err)
+		}
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE entities SET
+		version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, updated_at = ?
+		WHERE kind = ? AND id = ? AND version = ?`,
+		snap.Version, jsonText(snap.State),
+		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+		stamp(snap.UpdatedAt, now), snap.Kind, snap.ID, a.ExpectedVersion)
+	if err != nil {
+		return fmt.Errorf("update %s/%s: %w", snap.Kind, snap.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("update %s/%s: %d rows, %v: %w", snap.Kind, snap.ID, n, err, errLostRow)
+	}
+	return nil
+}
+
+// errLostRow: an update guarded by a version checked in the same transaction touched no row.
+var errLostRow = errors.New("snapshot row changed under the transaction")
+
+// itemError maps the error of an item written alone to the contract's errors.
+func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) error {
+	snap := a.Snapshot
+	switch constraintOf(err) {
+	case constraintEntity:
+		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, persistence.ErrConflict)
+	case constraintUniqueKey:
+		ue := &persistence.UniqueError{Kind: snap.Kind, Key: snap.Index.UniqueKey}
+		if id, ferr := s.FindUnique(ctx, snap.Kind, snap.Index.UniqueKey); ferr == nil {
+			ue.ExistingID = id
+		}
+		return ue
+	}
+	if errors.Is(err, errLostRow) {
+		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, persistence.ErrConflict)
+	}
+	return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, err)
+}
+
+// validate checks an append's shape: dense versions after ExpectedVersion, one entity.
+func validate(a persistence.Append) error {
+	snap := a.Snapshot
+	switch {
+	case snap.Kind == "" || snap.ID == "":
+		return errors.New("append: snapshot without kind or id")
+	case a.ExpectedVersion < 0:
+		return fmt.Errorf("append %s/%s: negative expected version", snap.Kind, snap.ID)
+	case len(a.Events) == 0:
+		return fmt.Errorf("append %s/%s: no events", snap.Kind, snap.ID)
+	}
+	for i, e := range a.Events {
+		want := a.ExpectedVersion + int64(i) + 1
+		if e.Version != want {
+			return fmt.Errorf("append %s/%s: event %d has version %d, want %d", snap.Kind, snap.ID, i, e.Version, want)
+		}
+		if (e.Kind != "" && e.Kind != snap.Kind) || (e.ID != "" && e.ID != snap.ID) {
+			return fmt.Errorf("append %s/%s: event %d is for %s/%s", snap.Kind, snap.ID, i, e.Kind, e.ID)
+		}
+		if e.EventID == "" {
+			return fmt.Errorf("append %s/%s: event %d without event id", snap.Kind, snap.ID, i)
+		}
+	}
+	if last := a.Events[len(a.Events)-1].Version; snap.Version != last {
+		return fmt.Errorf("append %s/%s: snapshot version %d, last event %d", snap.Kind, snap.ID, snap.Version, last)
+	}
+	return nil
+}

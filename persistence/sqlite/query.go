@@ -1,0 +1,202 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aidacrm/aida/persistence"
+)
+
+const entityColumns = `kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at`
+
+// scanRecord reads one snapshot row selected with entityColumns.
+func scanRecord(row interface{ Scan(...any) error }) (persistence.Record, int64, error) {
+	var (
+		r                persistence.Record
+		n                nullable
+		state            string
+		created, updated int64
+	)
+	err := row.Scan(&r.Kind, &r.ID, &r.Version, &state, &n.status, &n.source, &n.owner, &n.key,
+		&n.score, &n.amount, &created, &updated)
+	if err != nil {
+		return r, 0, err
+	}
+	r.State, r.Index = []byte(state), n.index()
+	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return r, created, nil
+}
+
+// Load returns the snapshot of (kind, id) or persistence.ErrNotFound.
+func (s *Store) Load(ctx context.Context, kind, id string) (persistence.Record, error) {
+	if err := s.checkOpen("load"); err != nil {
+		return persistence.Record{}, err
+	}
+	row := s.read.QueryRowContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND id = ?`, kind, id)
+	r, _, err := scanRecord(row)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return r, fmt.Errorf("load %s/%s: %w", kind, id, persistence.ErrNotFound)
+	case err != nil:
+		return r, fmt.Errorf("load %s/%s: %w", kind, id, unavailableIfContext(err))
+	}
+	return r, nil
+}
+
+// FindUnique returns the ID of the entity of kind holding key, or persistence.ErrNotFound.
+func (s *Store) FindUnique(ctx context.Context, kind, key string) (string, error) {
+	if err := s.checkOpen("find unique"); err != nil {
+		return "", err
+	}
+	if key == "" {
+		return "", fmt.Errorf("find %s key %q: %w", kind, key, persistence.ErrNotFound)
+	}
+	var id string
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM entities WHERE kind = ? AND unique_key = ?`, kind, key).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", fmt.Errorf("find %s key %q: %w", kind, key, persistence.ErrNotFound)
+	case err != nil:
+		return "", fmt.Errorf("find %s key %q: %w", kind, key, unavailableIfContext(err))
+	}
+	return id, nil
+}
+
+// List returns a page of snapshots of q.Kind, newest first.
+func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page, error) {
+	if err := s.checkOpen("list"); err != nil {
+		return persistence.Page{}, err
+	}
+	where := []string{"kind = ?"}
+	args := []any{q.Kind}
+	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"source", q.Source}, {"owner", q.Owner}} {
+		if f.val != "" {
+			where = append(where, f.col+" = ?")
+			args = append(args, f.val)
+		}
+	}
+	if q.MinScore != 0 {
+		where = append(where, "score >= ?")
+		args = append(args, q.MinScore)
+	}
+	if q.Cursor != "" {
+		us, id, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
+		}
+		where = append(where, "(created_at, id) < (?, ?)")
+		args = append(args, us, id)
+	}
+	limit := pageSize(q.Limit)
+	args = append(args, limit+1)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, unavailableIfContext(err))
+	}
+	defer rows.Close()
+	var (
+		page    persistence.Page
+		lastUS  int64
+		hasMore bool
+	)
+	for rows.Next() {
+		if len(page.Records) == limit {
+			hasMore = true
+			break
+		}
+		r, us, err := scanRecord(rows)
+		if err != nil {
+			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
+		}
+		page.Records = append(page.Records, r)
+		lastUS = us
+	}
+	if err := rows.Err(); err != nil {
+		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, unavailableIfContext(err))
+	}
+	if hasMore {
+		page.NextCursor = encodeCursor(lastUS, page.Records[len(page.Records)-1].ID)
+	}
+	return page, nil
+}
+
+const entryColumns = `kind, id, version, event_id, type, actor, time, data, published`
+
+// queryEntries runs a journal query selecting entryColumns.
+func (s *Store) queryEntries(ctx context.Context, query string, args ...any) ([]persistence.Entry, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, unavailableIfContext(err)
+	}
+	defer rows.Close()
+	var out []persistence.Entry
+	for rows.Next() {
+		var (
+			e    persistence.Entry
+			at   int64
+			data string
+		)
+		if err := rows.Scan(&e.Kind, &e.ID, &e.Version, &e.EventID, &e.Type, &e.Actor, &at, &data, &e.Published); err != nil {
+			return nil, err
+		}
+		e.Time, e.Data = fromMicros(at), []byte(data)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailableIfContext(err)
+	}
+	return out, nil
+}
+
+// Journal returns up to limit entries of (kind, id) after version after, in version order.
+// A non-positive limit means 500.
+func (s *Store) Journal(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error) {
+	if err := s.checkOpen("journal"); err != nil {
+		return nil, err
+	}
+	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
+		WHERE kind = ? AND id = ? AND version > ? ORDER BY version LIMIT ?`, kind, id, after, entryLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("journal %s/%s: %w", kind, id, err)
+	}
+	return out, nil
+}
+
+// Unpublished returns up to limit unpublished entries in commit order (a non-positive limit
+// means 500).
+func (s *Store) Unpublished(ctx context.Context, limit int) ([]persistence.Entry, error) {
+	if err := s.checkOpen("unpublished"); err != nil {
+		return nil, err
+	}
+	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
+		WHERE published = 0 ORDER BY seq LIMIT ?`, entryLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("unpublished: %w", err)
+	}
+	return out, nil
+}
+
+// MarkPublished marks the entries with these event IDs published.
+func (s *Store) MarkPublished(ctx context.Context, eventIDs []string) error {
+	if err := s.checkOpen("mark published"); err != nil {
+		return err
+	}
+	if len(eventIDs) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(eventIDs)
+	if err != nil {
+		return fmt.Errorf("mark published: %w", err)
+	}
+	_, err = s.write.ExecContext(ctx, `UPDATE journal SET published = 1
+		WHERE published = 0 AND event_id IN (SELECT value FROM json_each(?))`, string(ids))
+	if err != nil {
+		return fmt.Errorf("mark published: %w", unavailableIfContext(err))
+	}
+	return nil
+}
