@@ -1,0 +1,251 @@
+package entity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Loader reads a snapshot; persistence.Store is one.
+type Loader interface {
+	Load(ctx context.Context, kind, id string) (persistence.Record, error)
+}
+
+// Appender makes one entity's change durable; *persistence.Group is one.
+type Appender interface {
+	Append(ctx context.Context, a persistence.Append) error
+}
+
+// Deps are what every entity actor shares.
+type Deps struct {
+	Loader         Loader
+	Appender       Appender
+	Clock          func() time.Time // default time.Now
+	NewID          func() string    // event IDs; default UUIDv7
+	Logger         *slog.Logger
+	Metrics        *Metrics      // nil: no metrics
+	PassivateAfter time.Duration // idle time before an actor stops; default 10 min
+	Timeout        time.Duration // a command without a deadline gets this one; default 10 s
+}
+
+func (d *Deps) defaults() {
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.NewID == nil {
+		d.NewID = NewID
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.PassivateAfter <= 0 {
+		d.PassivateAfter = 10 * time.Minute
+	}
+	if d.Timeout <= 0 {
+		d.Timeout = 10 * time.Second
+	}
+}
+
+// Props returns the protoactor props of kind b's actors.
+func Props[S proto.Message](b Behavior[S], d Deps) *actor.Props {
+	d.defaults()
+	return actor.PropsFromProducer(func() actor.Actor {
+		return &shell[S]{b: b, d: &d}
+	})
+}
+
+// shell is one entity actor. It owns its state: no locks.
+type shell[S proto.Message] struct {
+	b Behavior[S]
+	d *Deps
+
+	id        string
+	state     S // zero: does not exist (or not loaded)
+	loaded    bool
+	version   int64
+	createdAt time.Time
+}
+
+func (a *shell[S]) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.d.Metrics.activated(a.b.Kind)
+		ctx.SetReceiveTimeout(a.d.PassivateAfter)
+	case *actor.ReceiveTimeout:
+		a.d.Metrics.passivated(a.b.Kind)
+		ctx.Stop(ctx.Self())
+	case *actor.Restarting:
+		a.d.Metrics.restarted(a.b.Kind)
+	case *actor.Stopped:
+		a.d.Metrics.stopped(a.b.Kind)
+	case *aidapb.Command:
+		ctx.Respond(a.handle(m))
+	}
+}
+
+// handle runs one command and returns the reply. A panic is answered and re-raised by
+// the deferred recover in safeHandle.
+func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.d.Logger.Error("entity actor panicked; it restarts and reloads from the store",
+				"kind", a.b.Kind, "id", a.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			a.unload()
+			reply = errorReply(fault.New(fault.Internal, "internal error in the %s actor", a.b.Kind))
+		}
+	}()
+	now := a.d.Clock()
+	deadline := now.Add(a.d.Timeout)
+	if dl := cmd.GetDeadline(); dl != nil {
+		deadline = dl.AsTime()
+		if !now.Before(deadline) {
+			return errorReply(fault.New(fault.Unavailable,
+				"the %s actor is overloaded: the request waited past its deadline; retry", a.b.Kind))
+		}
+	}
+	if cmd.GetId() == "" {
+		return errorReply(fault.New(fault.Invalid, "command without an entity id"))
+	}
+	if a.id == "" {
+		a.id = cmd.GetId()
+	} else if a.id != cmd.GetId() {
+		return errorReply(fault.New(fault.Internal, "command for %s reached actor %s", cmd.GetId(), a.id))
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+
+	if !a.loaded {
+		if err := a.load(ctx, cmd.GetFresh(), now); err != nil {
+			return errorReply(err)
+		}
+	}
+	events, err := a.b.Decide(a.state, cmd, now)
+	if err != nil {
+		return errorReply(err)
+	}
+	if len(events) == 0 {
+		return a.view(false)
+	}
+	created := a.version == 0
+	if err := a.persist(ctx, cmd, events, now); err != nil {
+		return errorReply(err)
+	}
+	return a.view(created)
+}
+
+// load reads the snapshot, or starts empty for a fresh ID.
+func (a *shell[S]) load(ctx context.Context, fresh bool, now time.Time) error {
+	var zero S
+	a.state, a.version, a.createdAt = zero, 0, now
+	if fresh {
+		a.loaded = true
+		return nil
+	}
+	rec, err := a.d.Loader.Load(ctx, a.b.Kind, a.id)
+	switch {
+	case errors.Is(err, persistence.ErrNotFound):
+		a.loaded = true
+		return nil
+	case err != nil:
+		return storeFault(a.b.Kind, a.id, err)
+	}
+	s := zero.ProtoReflect().New().Interface().(S)
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(rec.State, s); err != nil {
+		return fault.Wrap(fault.Internal, err, "decode %s %s snapshot", a.b.Kind, a.id)
+	}
+	a.state, a.version, a.createdAt, a.loaded = s, rec.Version, rec.CreatedAt, true
+	return nil
+}
+
+// persist stamps and applies events, then appends them with the new snapshot. On failure the
+// in-memory state is dropped, so the next command starts from the store again.
+func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*aidapb.Event, now time.Time) error {
+	actorName := cmd.GetActor()
+	if actorName == "" {
+		actorName = "api"
+	}
+	ts := timestamppb.New(now)
+	entries := make([]persistence.Entry, len(events))
+	for i, e := range events {
+		e.Id = a.d.NewID()
+		e.Actor = actorName
+		e.Time = ts
+		e.Version = a.version + int64(i) + 1
+		a.state = a.b.Apply(a.state, e)
+		data, err := protojson.Marshal(e)
+		if err != nil {
+			a.unload()
+			return fault.Wrap(fault.Internal, err, "encode %s event", e.GetType())
+		}
+		entries[i] = persistence.Entry{
+			Kind: a.b.Kind, ID: a.id, Version: e.Version, EventID: e.Id,
+			Type: e.GetType(), Actor: actorName, Time: now, Data: data,
+		}
+	}
+	state, err := protojson.Marshal(a.state)
+	if err != nil {
+		a.unload()
+		return fault.Wrap(fault.Internal, err, "encode %s snapshot", a.b.Kind)
+	}
+	next := a.version + int64(len(events))
+	err = a.d.Appender.Append(ctx, persistence.Append{
+		ExpectedVersion: a.version,
+		Events:          entries,
+		Snapshot: persistence.Record{
+			Kind: a.b.Kind, ID: a.id, Version: next, State: state,
+			Index: a.b.Index(a.state), CreatedAt: a.createdAt, UpdatedAt: now,
+		},
+	})
+	if err != nil {
+		a.unload()
+		return storeFault(a.b.Kind, a.id, err)
+	}
+	a.version = next
+	return nil
+}
+
+func (a *shell[S]) unload() {
+	var zero S
+	a.state, a.version, a.loaded = zero, 0, false
+}
+
+func (a *shell[S]) view(created bool) *aidapb.Reply {
+	if !a.state.ProtoReflect().IsValid() {
+		return errorReply(fault.New(fault.NotFound, "no %s with id %s", a.b.Kind, a.id))
+	}
+	r := a.b.View(proto.Clone(a.state).(S))
+	r.Created = created
+	return r
+}
+
+func errorReply(err error) *aidapb.Reply {
+	return &aidapb.Reply{Error: fault.ToProto(err)}
+}
+
+// storeFault classifies a store error for the reply.
+func storeFault(kind, id string, err error) error {
+	var ue *persistence.UniqueError
+	switch {
+	case errors.As(err, &ue):
+		return fault.Wrap(fault.Duplicate, err, "another %s already has %q", kind, ue.Key)
+	case errors.Is(err, persistence.ErrConflict):
+		return fault.Wrap(fault.Conflict, err, "%s %s was changed concurrently; retry", kind, id)
+	case errors.Is(err, persistence.ErrUnavailable), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, context.Canceled), errors.Is(err, persistence.ErrClosed):
+		return fault.Wrap(fault.Unavailable, err, "the store is unavailable; retry shortly")
+	default:
+		return fault.Wrap(fault.Internal, err, "store %s %s", kind, id)
+	}
+}

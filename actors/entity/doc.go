@@ -1,0 +1,18 @@
+// Package entity is the actor shell every lead, deal and account runs in, and the Gateway the
+// edge talks to.
+//
+// An entity actor owns one (kind, id). For each Command it:
+//
+//  1. loads its snapshot on the first command (a create sent to a fresh ID loads nothing),
+//  2. asks the kind's pure Decide for events (a domain error is the reply),
+//  3. stamps each event (UUIDv7, actor, time, version) and folds it into the state with Apply,
+//  4. appends events and snapshot to the store in one transaction, through group commit,
+//  5. replies only after the append succeeded — nothing acknowledged is lost.
+//
+// A failed append discards the in-memory state (the next command reloads it); a version conflict
+// stops the actor, so the next message activates it afresh. A panic is answered with an internal
+// error and re-raised, so protoactor's supervisor restarts the actor, which reloads from the store.
+// Commands carry their caller's deadline; one that waited past it in the mailbox is answered
+// "unavailable" without being applied, so an overloaded actor sheds load instead of queueing
+// forever. An actor idle for PassivateAfter stops; its state is already in the store.
+package entity
