@@ -1,0 +1,86 @@
+package rest
+
+import (
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/fault"
+)
+
+// CreateAccountRequest is the body of POST /api/v1/accounts: either name (with domain, owner,
+// autonomy_level) or from_deal_id alone, in which case the account is made from that deal.
+type CreateAccountRequest struct {
+	Name          string `json:"name" doc:"required unless from_deal_id is set"`
+	Domain        string `json:"domain"`
+	Owner         string `json:"owner"`
+	AutonomyLevel int32  `json:"autonomy_level" doc:"1..5; absent or 0: the configured default"`
+	FromDealID    string `json:"from_deal_id" doc:"UUID of a won deal; excludes every other field"`
+}
+
+// DecodeCreateAccount decodes a new account; the body is create_account. With from_deal_id,
+// the command holds only deals[0].deal_id and the actor layer fills the rest.
+func DecodeCreateAccount(body []byte) (*aidapb.Command, error) {
+	var r CreateAccountRequest
+	var fs fault.Fields
+	if err := decodeObject(body, &r, &fs); err != nil {
+		return nil, err
+	}
+	texts(&fs, maxShort, named{"name", &r.Name}, named{"domain", &r.Domain}, named{"owner", &r.Owner})
+	uuidField(&fs, "from_deal_id", &r.FromDealID)
+	if r.FromDealID != "" {
+		for _, f := range []named{{"name", &r.Name}, {"domain", &r.Domain}, {"owner", &r.Owner}} {
+			if *f.p != "" {
+				fs.Add(f.name, "must not be set with from_deal_id")
+			}
+		}
+		if r.AutonomyLevel != 0 {
+			fs.Add("autonomy_level", "must not be set with from_deal_id")
+		}
+	} else {
+		required(&fs, "name", r.Name)
+		level(&fs, "autonomy_level", r.AutonomyLevel, true)
+	}
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	if r.FromDealID != "" {
+		return &aidapb.Command{Body: &aidapb.Command_CreateAccount{CreateAccount: &aidapb.CreateAccount{
+			Deals: []*aidapb.AccountDeal{{DealId: r.FromDealID}},
+		}}}, nil
+	}
+	return &aidapb.Command{Body: &aidapb.Command_CreateAccount{CreateAccount: &aidapb.CreateAccount{
+		Name: r.Name, Domain: r.Domain, Owner: r.Owner, AutonomyLevel: r.AutonomyLevel,
+	}}}, nil
+}
+
+// UpdateAccountRequest is the body of PATCH /api/v1/accounts/:id; absent fields stay unchanged.
+type UpdateAccountRequest struct {
+	Name      *string `json:"name"`
+	Domain    *string `json:"domain"`
+	Owner     *string `json:"owner"`
+	Lifecycle *string `json:"lifecycle" doc:"onboarding, active, at_risk, churned or expansion_ready"`
+}
+
+// DecodeUpdateAccount decodes an account patch; the body is update_account.
+func DecodeUpdateAccount(body []byte) (*aidapb.Command, error) {
+	var r UpdateAccountRequest
+	var fs fault.Fields
+	if err := decodeObject(body, &r, &fs); err != nil {
+		return nil, err
+	}
+	texts(&fs, maxShort, named{"name", r.Name}, named{"domain", r.Domain}, named{"owner", r.Owner})
+	if r.Name != nil && *r.Name == "" {
+		fs.Add("name", "must not be empty")
+	}
+	oneOf(&fs, "lifecycle", r.Lifecycle, lifecycles)
+	if r.Lifecycle != nil && *r.Lifecycle == "" {
+		fs.Add("lifecycle", "must not be empty")
+	}
+	if len(fs) == 0 && noneSet(r.Name, r.Domain, r.Owner, r.Lifecycle) {
+		fs.Add("body", "must set at least one field")
+	}
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_UpdateAccount{UpdateAccount: &aidapb.UpdateAccount{
+		Name: r.Name, Domain: r.Domain, Owner: r.Owner, Lifecycle: r.Lifecycle,
+	}}}, nil
+}

@@ -1,0 +1,88 @@
+package edge
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Defaults of Config.
+const (
+	DefaultBodyLimit       = 1 << 20 // 1 MiB
+	DefaultRequestTimeout  = 10 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Config tunes the server. Zero fields take the defaults.
+type Config struct {
+	BodyLimit       int           // largest request body in bytes; larger ones get a 413
+	RequestTimeout  time.Duration // deadline of each call to Entities; past it, a 503
+	ShutdownTimeout time.Duration // how long Listen waits for open requests when it stops
+}
+
+// DefaultConfig returns the configuration with every default.
+func DefaultConfig() Config {
+	return Config{BodyLimit: DefaultBodyLimit, RequestTimeout: DefaultRequestTimeout,
+		ShutdownTimeout: DefaultShutdownTimeout}
+}
+
+// withDefaults fills zero fields and checks the others.
+func (c Config) withDefaults() (Config, error) {
+	d := DefaultConfig()
+	if c.BodyLimit == 0 {
+		c.BodyLimit = d.BodyLimit
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = d.RequestTimeout
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = d.ShutdownTimeout
+	}
+	if c.BodyLimit < 0 || c.RequestTimeout < 0 || c.ShutdownTimeout < 0 {
+		return c, fmt.Errorf("edge config: negative limit or timeout")
+	}
+	return c, nil
+}
+
+// Deps are the server's collaborators. Entities is required; the others have defaults: a
+// logger that discards, a fresh Prometheus registry, random UUIDs as request IDs.
+type Deps struct {
+	Entities Entities
+	Logger   *slog.Logger
+	// Registerer receives the HTTP metrics; Gatherer is what /metrics serves. When Registerer
+	// is nil, both are a new registry of the server's own.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	NewID      func() string // request IDs for requests without X-Request-ID
+}
+
+// ErrNoEntities: Deps.Entities is nil.
+var ErrNoEntities = errors.New("edge: Deps.Entities is required")
+
+func (d Deps) withDefaults() (Deps, error) {
+	if d.Entities == nil {
+		return d, ErrNoEntities
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Registerer == nil {
+		reg := prometheus.NewRegistry()
+		d.Registerer, d.Gatherer = reg, reg
+	}
+	if d.Gatherer == nil {
+		g, ok := d.Registerer.(prometheus.Gatherer)
+		if !ok {
+			return d, errors.New("edge: Deps.Gatherer is required when Registerer is not a Gatherer")
+		}
+		d.Gatherer = g
+	}
+	if d.NewID == nil {
+		d.NewID = uuid.NewString
+	}
+	return d, nil
+}

@@ -1,0 +1,195 @@
+package edge
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/persistence"
+)
+
+// Page sizes.
+const (
+	maxPage         = 500
+	defaultTimeline = 100
+)
+
+// listQuery reads the filters every list takes (owner, limit, cursor) and the one naming the
+// status column (status, stage or lifecycle), checked against allowed.
+func listQuery(c *fiber.Ctx, kind, statusParam string, allowed []string, fs *fault.Fields) persistence.Query {
+	q := persistence.Query{Kind: kind, Owner: trimmedQuery(c, "owner"), Cursor: trimmedQuery(c, "cursor")}
+	if v := strings.ToLower(trimmedQuery(c, statusParam)); v != "" {
+		if !slices.Contains(allowed, v) {
+			fs.Add(statusParam, "must be one of %s", strings.Join(allowed, ", "))
+		}
+		q.Status = v
+	}
+	q.Limit = intParam(c, "limit", 0, 1, maxPage, fs)
+	return q
+}
+
+// intParam reads an optional integer query parameter within [min, max].
+func intParam(c *fiber.Ctx, name string, def, min, max int, fs *fault.Fields) int {
+	raw := trimmedQuery(c, name)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		fs.Add(name, "must be an integer from %d to %d", min, max)
+		return def
+	}
+	return n
+}
+
+// listLeads answers GET /api/v1/leads.
+func (s *Server) listLeads(c *fiber.Ctx) error {
+	var fs fault.Fields
+	q := listQuery(c, kindLead, "status", rest.LeadStatuses(), &fs)
+	q.Source = trimmedQuery(c, "source")
+	if raw := trimmedQuery(c, "min_score"); raw != "" {
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+			fs.Add("min_score", "must be a number from 0 to 1")
+		} else {
+			q.MinScore = int32(math.Round(f * 1000))
+		}
+	}
+	if err := fs.Err(); err != nil {
+		return err
+	}
+	page, err := s.list(c, q)
+	if err != nil {
+		return err
+	}
+	out := rest.LeadPage{Items: []rest.Lead{}, NextCursor: page.NextCursor}
+	for _, r := range page.Records {
+		m := &aidapb.Lead{}
+		if err := parseState(r, m); err != nil {
+			return err
+		}
+		out.Items = append(out.Items, rest.ViewLead(m))
+	}
+	return c.JSON(out)
+}
+
+// listDeals answers GET /api/v1/deals.
+func (s *Server) listDeals(c *fiber.Ctx) error {
+	var fs fault.Fields
+	q := listQuery(c, kindDeal, "stage", rest.DealStages(), &fs)
+	if err := fs.Err(); err != nil {
+		return err
+	}
+	page, err := s.list(c, q)
+	if err != nil {
+		return err
+	}
+	out := rest.DealPage{Items: []rest.Deal{}, NextCursor: page.NextCursor}
+	for _, r := range page.Records {
+		m := &aidapb.Deal{}
+		if err := parseState(r, m); err != nil {
+			return err
+		}
+		out.Items = append(out.Items, rest.ViewDeal(m))
+	}
+	return c.JSON(out)
+}
+
+// listAccounts answers GET /api/v1/accounts.
+func (s *Server) listAccounts(c *fiber.Ctx) error {
+	var fs fault.Fields
+	q := listQuery(c, kindAccount, "lifecycle", rest.Lifecycles(), &fs)
+	if err := fs.Err(); err != nil {
+		return err
+	}
+	page, err := s.list(c, q)
+	if err != nil {
+		return err
+	}
+	out := rest.AccountPage{Items: []rest.Account{}, NextCursor: page.NextCursor}
+	for _, r := range page.Records {
+		m := &aidapb.Account{}
+		if err := parseState(r, m); err != nil {
+			return err
+		}
+		out.Items = append(out.Items, rest.ViewAccount(m))
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) list(c *fiber.Ctx, q persistence.Query) (persistence.Page, error) {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	page, err := s.entities.List(ctx, q)
+	if err != nil {
+		return persistence.Page{}, fmt.Errorf("list %ss: %w", q.Kind, err)
+	}
+	return page, nil
+}
+
+// stateMessage is an entity state a record holds.
+type stateMessage interface {
+	*aidapb.Lead | *aidapb.Deal | *aidapb.Account
+	proto.Message
+}
+
+// parseState decodes a record's protojson state into m.
+func parseState[M stateMessage](r persistence.Record, m M) error {
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(r.State, m); err != nil {
+		return fmt.Errorf("parse %s %s state: %w", r.Kind, r.ID, err)
+	}
+	return nil
+}
+
+// timeline answers GET /…/:id/timeline?after=&limit=.
+func (s *Server) timeline(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := entityID(c, kind)
+		if err != nil {
+			return err
+		}
+		var fs fault.Fields
+		var after int64
+		if raw := trimmedQuery(c, "after"); raw != "" {
+			if after, err = strconv.ParseInt(raw, 10, 64); err != nil || after < 0 {
+				fs.Add("after", "must be a version, an integer from 0")
+			}
+		}
+		limit := intParam(c, "limit", defaultTimeline, 1, maxPage, &fs)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		ctx, cancel := s.requestContext(c)
+		defer cancel()
+		entries, err := s.entities.Timeline(ctx, kind, id, after, limit)
+		if err != nil {
+			return fmt.Errorf("timeline of %s %s: %w", kind, id, err)
+		}
+		out := rest.Timeline{Items: make([]rest.Entry, 0, len(entries))}
+		for _, e := range entries {
+			ev, err := rest.ParseEvent(e.Data)
+			if err != nil {
+				return fmt.Errorf("%s %s version %d: %w", kind, id, e.Version, err)
+			}
+			data, err := rest.EventPayload(ev)
+			if err != nil {
+				return err
+			}
+			out.Items = append(out.Items, rest.Entry{Version: e.Version, Type: e.Type, Actor: e.Actor,
+				Time: rest.FormatTime(e.Time), EventID: e.EventID, Data: data})
+		}
+		if len(entries) == limit && limit > 0 {
+			out.NextAfter = entries[len(entries)-1].Version
+		}
+		return c.JSON(out)
+	}
+}

@@ -1,0 +1,57 @@
+package edge
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aidacrm/aida/api/aidapb"
+)
+
+func TestMetricsUseRouteTemplates(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.fake.send = func(_ context.Context, _, id string, _ *aidapb.Command) (*aidapb.Reply, error) {
+		return leadReply(id), nil
+	}
+	h.do(t, "GET", "/api/v1/leads/"+leadID, "")
+	h.do(t, "GET", "/api/v1/leads/42", "")
+	h.do(t, "GET", "/no/such/route", "")
+	r := h.do(t, "GET", "/metrics", "")
+	if r.status != 200 {
+		t.Fatalf("metrics %d", r.status)
+	}
+	text := string(r.body)
+	for _, want := range []string{
+		`aida_http_request_duration_seconds_count{method="GET",route="/api/v1/leads/:id",status="200"} 1`,
+		`aida_http_request_duration_seconds_count{method="GET",route="/api/v1/leads/:id",status="404"} 1`,
+		`aida_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1`,
+		`aida_http_requests_in_flight 1`, // the scrape itself
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	for _, raw := range []string{leadID, "/no/such/route", "/api/v1/leads/42"} {
+		if strings.Contains(text, raw) {
+			t.Errorf("metrics hold the raw path %s", raw)
+		}
+	}
+}
+
+func TestAccessLogLevels(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.do(t, "GET", "/healthz", "", "X-Request-ID", "ok-req")
+	h.do(t, "GET", "/api/v1/leads/42", "", "X-Request-ID", "missing-req")
+	logs := h.logs.String()
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		switch {
+		case strings.Contains(line, "ok-req") && !strings.Contains(line, `"level":"DEBUG"`):
+			t.Errorf("2xx not at debug: %s", line)
+		case strings.Contains(line, "missing-req") && !strings.Contains(line, `"level":"INFO"`):
+			t.Errorf("4xx not at info: %s", line)
+		}
+	}
+	if !strings.Contains(logs, `"route":"/healthz"`) {
+		t.Errorf("no access log for /healthz:\n%s", logs)
+	}
+}

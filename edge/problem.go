@@ -1,0 +1,121 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/persistence"
+)
+
+// problemOf maps an error to the problem the client sees. This is the one place errors become
+// HTTP statuses. internal is true when the error is a bug to log, not a client's mistake.
+func problemOf(err error) (p rest.Problem, internal bool) {
+	var fe *fault.Error
+	var fiberErr *fiber.Error
+	switch {
+	case errors.As(err, &fe) && fe.Code != fault.Internal && fe.Code != fault.Code(0):
+		return faultProblem(fe), false
+	case errors.Is(err, rest.ErrBadJSON):
+		return problem(http.StatusBadRequest, "bad-request", "Malformed request", err.Error()), false
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return problem(http.StatusServiceUnavailable, "timeout", "Service unavailable",
+			"the request did not complete in time; retry"), false
+	case errors.As(err, &fiberErr):
+		return fiberProblem(fiberErr), false
+	case errors.Is(err, persistence.ErrBadCursor):
+		p := problem(http.StatusUnprocessableEntity, "invalid", "Invalid request", "some fields are invalid")
+		p.Errors = []rest.FieldError{{Field: "cursor", Message: "is not a cursor this server made"}}
+		return p, false
+	case errors.Is(err, persistence.ErrNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", "no such entity"), false
+	case errors.Is(err, persistence.ErrConflict):
+		return problem(http.StatusConflict, "conflict", "Conflict", "a concurrent write won; retry"), false
+	case errors.Is(err, persistence.ErrDuplicate):
+		return problem(http.StatusConflict, "duplicate", "Duplicate", "a unique key is taken"), false
+	case errors.Is(err, persistence.ErrUnavailable), errors.Is(err, persistence.ErrClosed):
+		return problem(http.StatusServiceUnavailable, "unavailable", "Service unavailable",
+			"the store is unavailable; retry"), false
+	default:
+		return problem(http.StatusInternalServerError, "internal", "Internal error",
+			"an internal error occurred; quote the request id when reporting it"), true
+	}
+}
+
+func problem(status int, slug, title, detail string) rest.Problem {
+	return rest.Problem{Type: "/problems/" + slug, Title: title, Status: status, Detail: detail}
+}
+
+// faultProblem maps a fault code to its status.
+func faultProblem(e *fault.Error) rest.Problem {
+	var p rest.Problem
+	switch e.Code {
+	case fault.NotFound:
+		p = problem(http.StatusNotFound, "not-found", "Not found", e.Message)
+	case fault.Invalid:
+		p = problem(http.StatusUnprocessableEntity, "invalid", "Invalid request", e.Message)
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, rest.FieldError{Field: f.Name, Message: f.Message})
+		}
+	case fault.Transition:
+		p = problem(http.StatusConflict, "transition", "Not allowed in this state", e.Message)
+	case fault.Conflict:
+		p = problem(http.StatusConflict, "conflict", "Conflict", e.Message)
+	case fault.Duplicate:
+		p = problem(http.StatusConflict, "duplicate", "Duplicate", e.Message)
+	case fault.Unavailable:
+		p = problem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", e.Message)
+	default:
+		p = problem(http.StatusInternalServerError, "internal", "Internal error",
+			"an internal error occurred; quote the request id when reporting it")
+	}
+	return p
+}
+
+// fiberProblem maps the errors fiber raises itself (no route, method, body too large).
+func fiberProblem(e *fiber.Error) rest.Problem {
+	switch e.Code {
+	case http.StatusNotFound:
+		return problem(e.Code, "no-route", "Not found", "no such route")
+	case http.StatusMethodNotAllowed:
+		return problem(e.Code, "method-not-allowed", "Method not allowed", "the route does not take this method")
+	case http.StatusRequestEntityTooLarge:
+		return problem(e.Code, "body-too-large", "Request body too large", "the body is larger than the limit")
+	}
+	if e.Code >= 500 {
+		return problem(e.Code, "internal", http.StatusText(e.Code), "the server could not answer")
+	}
+	return problem(e.Code, "bad-request", http.StatusText(e.Code), e.Message)
+}
+
+// writeError answers the request with the problem err maps to; internal errors are logged with
+// the request ID and never shown.
+func (s *Server) writeError(c *fiber.Ctx, err error) error {
+	p, internal := problemOf(err)
+	p.Instance = c.Path()
+	p.RequestID = requestID(c)
+	if internal {
+		s.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+			slog.String("request_id", p.RequestID), slog.String("method", c.Method()),
+			slog.String("path", c.Path()), slog.String("error", err.Error()))
+	}
+	return writeProblem(c, p)
+}
+
+// writeProblem writes p as application/problem+json.
+func writeProblem(c *fiber.Ctx, p rest.Problem) error {
+	if p.Status == http.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "1")
+	}
+	if err := c.Status(p.Status).JSON(p); err != nil {
+		return fmt.Errorf("write problem: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
+	return nil
+}

@@ -1,0 +1,79 @@
+package edge
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aidacrm/aida/api/rest"
+)
+
+// The entity kinds, as Entities and the store name them.
+const (
+	kindLead    = "lead"
+	kindDeal    = "deal"
+	kindAccount = "account"
+)
+
+// routes registers the middleware and every route. rest's OpenAPI document lists the same
+// routes; a test keeps them equal.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.withRequestID, s.observe, s.recoverPanic)
+
+	app.Get("/healthz", matched, func(c *fiber.Ctx) error { return c.JSON(rest.Status{Status: "ok"}) })
+	app.Get("/readyz", matched, s.readyz)
+	app.Get("/openapi.json", matched, func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(s.openapi)
+	})
+	app.Get("/metrics", matched, adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Gatherer, promhttp.HandlerOpts{})))
+
+	const leads, deals, accounts = "/api/v1/leads", "/api/v1/deals", "/api/v1/accounts"
+	app.Post(leads, matched, s.captureLead)
+	app.Get(leads, matched, s.listLeads)
+	app.Get(leads+"/:id", matched, s.get(kindLead))
+	app.Patch(leads+"/:id", matched, s.command(kindLead, rest.DecodeUpdateLead, fiber.StatusOK))
+	app.Delete(leads+"/:id", matched, s.archiveLead)
+	app.Post(leads+"/:id/restore", matched, s.restoreLead)
+	app.Post(leads+"/:id/status", matched, s.command(kindLead, rest.DecodeLeadStatus, fiber.StatusOK))
+	app.Post(leads+"/:id/autonomy", matched, s.command(kindLead, rest.DecodeAutonomy, fiber.StatusOK))
+	app.Post(leads+"/:id/notes", matched, s.command(kindLead, rest.DecodeNote, fiber.StatusCreated))
+	app.Post(leads+"/:id/convert", matched, s.convertLead)
+	app.Get(leads+"/:id/timeline", matched, s.timeline(kindLead))
+
+	app.Post(deals, matched, s.create(kindDeal, rest.DecodeCreateDeal))
+	app.Get(deals, matched, s.listDeals)
+	app.Get(deals+"/:id", matched, s.get(kindDeal))
+	app.Patch(deals+"/:id", matched, s.command(kindDeal, rest.DecodeUpdateDeal, fiber.StatusOK))
+	app.Post(deals+"/:id/stage", matched, s.command(kindDeal, rest.DecodeDealStage, fiber.StatusOK))
+	app.Post(deals+"/:id/autonomy", matched, s.command(kindDeal, rest.DecodeAutonomy, fiber.StatusOK))
+	app.Post(deals+"/:id/notes", matched, s.command(kindDeal, rest.DecodeNote, fiber.StatusCreated))
+	app.Get(deals+"/:id/timeline", matched, s.timeline(kindDeal))
+
+	app.Post(accounts, matched, s.create(kindAccount, rest.DecodeCreateAccount))
+	app.Get(accounts, matched, s.listAccounts)
+	app.Get(accounts+"/:id", matched, s.get(kindAccount))
+	app.Patch(accounts+"/:id", matched, s.command(kindAccount, rest.DecodeUpdateAccount, fiber.StatusOK))
+	app.Post(accounts+"/:id/autonomy", matched, s.command(kindAccount, rest.DecodeAutonomy, fiber.StatusOK))
+	app.Get(accounts+"/:id/timeline", matched, s.timeline(kindAccount))
+}
+
+// matched marks the request as taken by a route, so that metrics and logs name its template.
+func matched(c *fiber.Ctx) error {
+	c.Locals(localMatched, true)
+	return c.Next()
+}
+
+// readyz answers 200 when the store is reachable, else a 503 problem.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	if err := s.entities.Ready(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "request_id", requestID(c), "error", err.Error())
+		p := problem(fiber.StatusServiceUnavailable, "not-ready", "Service unavailable", "the store is not reachable")
+		p.Instance, p.RequestID = c.Path(), requestID(c)
+		return writeProblem(c, p)
+	}
+	return c.JSON(rest.Status{Status: "ready"})
+}

@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aidacrm/aida/api/rest"
+)
+
+// Server is the HTTP edge: a fiber app over Entities.
+type Server struct {
+	cfg      Config
+	entities Entities
+	log      *slog.Logger
+	deps     Deps
+	metrics  *metrics
+	openapi  []byte
+	app      *fiber.App
+}
+
+// New builds the server and its routes. It fails when deps lack Entities, when cfg is invalid
+// or when the metrics cannot be registered.
+func New(cfg Config, deps Deps) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if deps, err = deps.withDefaults(); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(deps.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := rest.OpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, entities: deps.Entities, log: deps.Logger, deps: deps, metrics: m, openapi: doc}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "aida",
+		BodyLimit:             cfg.BodyLimit,
+		DisableStartupMessage: true,
+		Immutable:             true, // strings from requests outlive handlers (IDs kept by actors)
+		ReadTimeout:           cfg.RequestTimeout + 5*time.Second,
+		WriteTimeout:          cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:           2 * time.Minute,
+		ErrorHandler:          s.errorHandler,
+	})
+	s.routes()
+	return s, nil
+}
+
+// App returns the fiber app, for tests (app.Test) and for mounting more routes.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until ctx is done, then shuts down gracefully.
+func (s *Server) Listen(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done or serving fails; then it waits up to
+// Config.ShutdownTimeout for open requests and returns. It closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	done := make(chan error, 1)
+	go func() { done <- s.app.Listener(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.app.ShutdownWithContext(sctx)
+	_ = ln.Close() // in case serving had not started when shutdown ran
+	if serr := <-done; serr != nil && !errors.Is(serr, net.ErrClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops serving and waits for open requests until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// errorHandler answers the errors fiber raises outside the middleware chain (a body over the
+// limit) and any the chain did not handle.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	if requestID(c) == "" {
+		c.Locals(localRequestID, s.deps.NewID())
+		c.Set(headerRequestID, requestID(c))
+	}
+	return s.writeError(c, err)
+}
