@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `aida` can be told, from flags and environment variables.
+type Config struct {
+	Addr            string        // HTTP listen address
+	DataDir         string        // SQLite database and other local data
+	DatabaseURL     string        // PostgreSQL; empty: embedded SQLite in DataDir
+	DefaultAutonomy int           // autonomy level of new entities, 1..5
+	PassivateAfter  time.Duration // idle time before an actor leaves memory
+	RequestTimeout  time.Duration // deadline of one HTTP request, edge to actor and back
+	BodyLimit       int           // largest accepted request body, bytes
+	ShutdownTimeout time.Duration // time each component gets to stop
+	LogLevel        string        // debug, info, warn, error
+}
+
+// Default returns the configuration `make run` uses.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./data",
+		DefaultAutonomy: 2,
+		PassivateAfter:  10 * time.Minute,
+		RequestTimeout:  10 * time.Second,
+		BodyLimit:       1 << 20,
+		ShutdownTimeout: 15 * time.Second,
+		LogLevel:        "info",
+	}
+}
+
+// Validate says what to fix, all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("AIDA_ADDR %q is not host:port (e.g. 127.0.0.1:8080 or :8080)", c.Addr))
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("AIDA_DATA_DIR is empty: name a directory for the SQLite data, or set DATABASE_URL"))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL, e.g. postgres://aida:secret@localhost:5432/aida?sslmode=disable"))
+		}
+	}
+	if c.DefaultAutonomy < 1 || c.DefaultAutonomy > 5 {
+		errs = append(errs, fmt.Errorf("AIDA_DEFAULT_AUTONOMY %d is out of range: use 1 (draft only) to 5 (autonomous)", c.DefaultAutonomy))
+	}
+	if c.PassivateAfter < time.Second {
+		errs = append(errs, fmt.Errorf("AIDA_PASSIVATE_AFTER %s is too short: use 1s or more (e.g. 10m)", c.PassivateAfter))
+	}
+	if c.RequestTimeout < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("AIDA_REQUEST_TIMEOUT %s is too short: use 10ms or more (e.g. 10s)", c.RequestTimeout))
+	}
+	if c.BodyLimit < 1024 {
+		errs = append(errs, fmt.Errorf("AIDA_BODY_LIMIT %d is too small: use 1024 bytes or more", c.BodyLimit))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("AIDA_SHUTDOWN_TIMEOUT must be positive (e.g. 15s)"))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// setting is one configurable value: its flag, its environment variable and its help.
+type setting struct {
+	flag, env, help string
+	value           flag.Value
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "AIDA_ADDR", "HTTP listen address (host:port)", (*stringValue)(&c.Addr)},
+		{"data-dir", "AIDA_DATA_DIR", "directory for the embedded SQLite database", (*stringValue)(&c.DataDir)},
+		{"database-url", "DATABASE_URL", "PostgreSQL URL; when set, PostgreSQL replaces SQLite", (*stringValue)(&c.DatabaseURL)},
+		{"default-autonomy", "AIDA_DEFAULT_AUTONOMY", "autonomy level of new leads, deals and accounts: 1 draft only … 5 autonomous", (*intValue)(&c.DefaultAutonomy)},
+		{"passivate-after", "AIDA_PASSIVATE_AFTER", "idle time after which an entity actor leaves memory", (*durationValue)(&c.PassivateAfter)},
+		{"request-timeout", "AIDA_REQUEST_TIMEOUT", "deadline of one HTTP request", (*durationValue)(&c.RequestTimeout)},
+		{"body-limit", "AIDA_BODY_LIMIT", "largest request body in bytes", (*intValue)(&c.BodyLimit)},
+		{"shutdown-timeout", "AIDA_SHUTDOWN_TIMEOUT", "time each component gets to stop on SIGINT/SIGTERM", (*durationValue)(&c.ShutdownTimeout)},
+		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
+	}
+}
+
+// Load reads the configuration: defaults, then environment variables, then flags.
+func Load(name string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	cfg := Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range cfg.settings() {
+		if v := getenv(s.env); v != "" {
+			if err := s.value.Set(v); err != nil {
+				return cfg, fmt.Errorf("%s=%q: %w", s.env, v, err)
+			}
+		}
+		fs.Var(s.value, s.flag, s.help+" ($"+s.env+")")
+	}
+	fs.Usage = func() { printSettings(out, &cfg) }
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q; see `aida --help`", fs.Arg(0))
+	}
+	return cfg, cfg.Validate()
+}
+
+func printSettings(w io.Writer, c *Config) {
+	d := Default()
+	fmt.Fprintln(w, "Settings (flag, environment variable, default):")
+	for _, s := range d.settings() {
+		def := s.value.String()
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%-18s $%-22s %s\n      %s\n", s.flag, s.env, def, s.help)
+	}
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("AIDA_LOG_LEVEL %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+type stringValue string
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+type intValue int
+
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	*v = intValue(n)
+	return nil
+}
+
+type durationValue time.Duration
+
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (e.g. 30s, 10m)", s)
+	}
+	*v = durationValue(d)
+	return nil
+}

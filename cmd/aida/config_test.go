@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		check   func(Config) bool
+		wantErr string // a fragment of the error; "" for none
+	}{
+		{name: "defaults", check: func(c Config) bool { return c == Default() }},
+		{name: "env", env: map[string]string{"AIDA_ADDR": ":9000", "AIDA_DEFAULT_AUTONOMY": "4", "AIDA_PASSIVATE_AFTER": "30s"},
+			check: func(c Config) bool {
+				return c.Addr == ":9000" && c.DefaultAutonomy == 4 && c.PassivateAfter == 30*time.Second
+			}},
+		{name: "flag beats env", env: map[string]string{"AIDA_ADDR": ":9000"}, args: []string{"--addr", ":9100"},
+			check: func(c Config) bool { return c.Addr == ":9100" }},
+		{name: "postgres", env: map[string]string{"DATABASE_URL": "postgres://a@localhost/aida"},
+			check: func(c Config) bool { return c.DatabaseURL != "" }},
+		{name: "bad autonomy", env: map[string]string{"AIDA_DEFAULT_AUTONOMY": "7"}, wantErr: "use 1 (draft only) to 5"},
+		{name: "autonomy not a number", env: map[string]string{"AIDA_DEFAULT_AUTONOMY": "high"}, wantErr: "not a whole number"},
+		{name: "bad duration", args: []string{"--passivate-after", "soon"}, wantErr: "not a duration"},
+		{name: "bad url", env: map[string]string{"DATABASE_URL": "mysql://x"}, wantErr: "postgres:// URL"},
+		{name: "bad addr", env: map[string]string{"AIDA_ADDR": "8080"}, wantErr: "not host:port"},
+		{name: "bad log level", env: map[string]string{"AIDA_LOG_LEVEL": "loud"}, wantErr: "AIDA_LOG_LEVEL"},
+		{name: "two problems at once", env: map[string]string{"AIDA_ADDR": "x", "AIDA_BODY_LIMIT": "10"}, wantErr: "AIDA_BODY_LIMIT"},
+		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load("aida", tt.args, func(k string) string { return tt.env[k] }, &bytes.Buffer{})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Load() error = %v; want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load() error = %v", err)
+			}
+			if !tt.check(cfg) {
+				t.Fatalf("Load() = %+v", cfg)
+			}
+		})
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "-h"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, func(string) string { return "" }, &out, &errOut); code != 0 {
+			t.Fatalf("aida %v exited %d: %s", args, code, errOut.String())
+		}
+		c := Default()
+		for _, s := range c.settings() {
+			if !strings.Contains(out.String(), "--"+s.flag) || !strings.Contains(out.String(), "$"+s.env) {
+				t.Fatalf("aida %v does not explain --%s / $%s:\n%s", args, s.flag, s.env, out.String())
+			}
+		}
+		for _, cmd := range []string{"serve", "migrate", "version"} {
+			if !strings.Contains(out.String(), "aida "+cmd) && !strings.Contains(out.String(), "aida ["+cmd) {
+				t.Fatalf("help does not mention the %s command", cmd)
+			}
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &errOut); code != 2 {
+		t.Fatalf("exit code %d; want 2", code)
+	}
+	if !strings.Contains(errOut.String(), "aida help") {
+		t.Fatalf("error does not say what to do: %s", errOut.String())
+	}
+}

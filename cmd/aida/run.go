@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/edge"
+	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/persistence/postgres"
+	"github.com/aidacrm/aida/persistence/sqlite"
+	"github.com/aidacrm/aida/runtime/cluster"
+	"github.com/aidacrm/aida/runtime/host"
+)
+
+const usage = `aida — a runtime for autonomous CRM agents.
+
+Usage:
+  aida [serve] [settings]   start the server (the default command)
+  aida migrate [settings]   apply the database schema and exit
+  aida version              print the version
+  aida help                 print this help
+
+On one machine, with no settings, aida keeps its data in ./data (SQLite) and serves the API
+on http://127.0.0.1:8080. Set DATABASE_URL to use PostgreSQL instead.
+
+`
+
+// run is the whole program; it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "help":
+		printHelp(stdout)
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, "aida", version())
+		return 0
+	case "serve", "migrate":
+	default:
+		fmt.Fprintf(stderr, "aida: unknown command %q; run `aida help`\n", cmd)
+		return 2
+	}
+	cfg, err := Load("aida "+cmd, args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "aida: configuration: %v\n", err)
+		return 2
+	}
+	level, _ := parseLevel(cfg.LogLevel)
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if cmd == "migrate" {
+		err = migrate(ctx, cfg, stdout)
+	} else {
+		err = serve(ctx, cfg, logger, stdout)
+	}
+	if err != nil {
+		logger.Error("aida stopped", "err", err.Error())
+		fmt.Fprintf(stderr, "aida: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, usage)
+	printSettings(w, nil)
+	fmt.Fprintln(w, "\nFlags override environment variables. Durations look like 500ms, 30s, 10m.")
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// openStore opens PostgreSQL when DATABASE_URL is set, else SQLite in the data directory.
+// Both apply their migrations on open.
+func openStore(ctx context.Context, cfg Config) (persistence.Store, string, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("open PostgreSQL (check DATABASE_URL and that the server runs): %w", err)
+		}
+		return st, "PostgreSQL", nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, "", fmt.Errorf("create data directory (check AIDA_DATA_DIR): %w", err)
+	}
+	path := filepath.Join(cfg.DataDir, "aida.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, "", fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	return st, "SQLite " + path, nil
+}
+
+func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	st, where, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema of %s is up to date\n", where)
+	return st.Close()
+}
+
+// serve runs the server until ctx ends.
+func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	h := host.New(logger, cfg.ShutdownTimeout)
+	var (
+		store  persistence.Store
+		where  string
+		group  *persistence.Group
+		member *cluster.Member
+		ln     net.Listener
+	)
+	h.Add(host.Component{Name: "store",
+		Start: func(ctx context.Context) (err error) {
+			store, where, err = openStore(ctx, cfg)
+			return err
+		},
+		Stop: func(context.Context) error { return store.Close() },
+	})
+	h.Add(host.Component{Name: "group commit",
+		Start: func(context.Context) error {
+			writers := 1
+			if cfg.DatabaseURL != "" {
+				writers = 4
+			}
+			group = persistence.NewGroup(store, persistence.WithWriters(writers), persistence.WithRegisterer(reg))
+			group.Start()
+			return nil
+		},
+		Stop: func(context.Context) error { group.Stop(); return nil },
+	})
+	h.Add(host.Component{Name: "actors",
+		Start: func(context.Context) (err error) {
+			member, err = cluster.Start(cluster.Config{}, entity.Kinds(entity.Deps{
+				Loader: store, Appender: group, Logger: logger,
+				Metrics:        entity.NewMetrics(reg),
+				PassivateAfter: cfg.PassivateAfter, Timeout: cfg.RequestTimeout,
+			})...)
+			return err
+		},
+		Stop: func(context.Context) error { member.Stop(); return nil },
+	})
+	serveDone := make(chan error, 1)
+	var cancelServe context.CancelFunc
+	h.Add(host.Component{Name: "http",
+		Start: func(context.Context) error {
+			srv, err := edge.New(edge.Config{BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout,
+				ShutdownTimeout: cfg.ShutdownTimeout}, edge.Deps{
+				Entities: entity.NewGateway(member, store, int32(cfg.DefaultAutonomy)),
+				Logger:   logger, Registerer: reg, Gatherer: reg,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err = net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s (is another aida running? set AIDA_ADDR): %w", cfg.Addr, err)
+			}
+			var sctx context.Context
+			sctx, cancelServe = context.WithCancel(context.Background())
+			go func() {
+				err := srv.Serve(sctx, ln)
+				if err != nil && sctx.Err() == nil {
+					h.Fail(err)
+				}
+				serveDone <- err
+			}()
+			fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s)\n", ln.Addr(), where)
+			return nil
+		},
+		Stop: func(context.Context) error {
+			cancelServe()
+			return <-serveDone
+		},
+	})
+	return h.Run(ctx)
+}
