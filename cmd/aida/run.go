@@ -125,79 +125,104 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 
 // serve runs the server until ctx ends.
 func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
+	h := host.New(logger, cfg.ShutdownTimeout)
+	sys := newSystem(cfg, logger, h.Fail)
+	sys.add(h)
+	h.Add(host.Component{Name: "banner", Start: func(context.Context) error {
+		fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s)\n", sys.ln.Addr(), sys.where)
+		return nil
+	}})
+	return h.Run(ctx)
+}
+
+// system is one AIDA server: store, group commit, actors and HTTP edge.
+type system struct {
+	cfg    Config
+	logger *slog.Logger
+	fail   func(error) // reports that serving stopped on its own
+	reg    *prometheus.Registry
+
+	store   persistence.Store
+	where   string // which store, for people
+	group   *persistence.Group
+	member  *cluster.Member
+	gateway *entity.Gateway
+	edge    *edge.Server
+	ln      net.Listener
+
+	extraKinds  []cluster.Kind // more actor kinds (benchmarks add bare ones)
+	cancelServe context.CancelFunc
+	serveDone   chan error
+}
+
+func newSystem(cfg Config, logger *slog.Logger, fail func(error)) *system {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &system{cfg: cfg, logger: logger, fail: fail, reg: reg, serveDone: make(chan error, 1)}
+}
 
-	h := host.New(logger, cfg.ShutdownTimeout)
-	var (
-		store  persistence.Store
-		where  string
-		group  *persistence.Group
-		member *cluster.Member
-		ln     net.Listener
-	)
-	h.Add(host.Component{Name: "store",
-		Start: func(ctx context.Context) (err error) {
-			store, where, err = openStore(ctx, cfg)
-			return err
-		},
-		Stop: func(context.Context) error { return store.Close() },
+// add registers the system's components with h, in start order.
+func (s *system) add(h *host.Host) {
+	h.Add(host.Component{Name: "store", Start: s.startStore, Stop: func(context.Context) error { return s.store.Close() }})
+	h.Add(host.Component{Name: "group commit", Start: s.startGroup, Stop: func(context.Context) error { s.group.Stop(); return nil }})
+	h.Add(host.Component{Name: "actors", Start: s.startActors, Stop: func(context.Context) error { s.member.Stop(); return nil }})
+	h.Add(host.Component{Name: "http", Start: s.startHTTP, Stop: s.stopHTTP})
+}
+
+func (s *system) startStore(ctx context.Context) (err error) {
+	s.store, s.where, err = openStore(ctx, s.cfg)
+	return err
+}
+
+func (s *system) startGroup(context.Context) error {
+	writers := 1 // SQLite has one writer
+	if s.cfg.DatabaseURL != "" {
+		writers = 4
+	}
+	s.group = persistence.NewGroup(s.store, persistence.WithWriters(writers), persistence.WithRegisterer(s.reg))
+	s.group.Start()
+	return nil
+}
+
+func (s *system) startActors(context.Context) (err error) {
+	kinds := entity.Kinds(entity.Deps{
+		Loader: s.store, Appender: s.group, Logger: s.logger,
+		Metrics:        entity.NewMetrics(s.reg),
+		PassivateAfter: s.cfg.PassivateAfter, Timeout: s.cfg.RequestTimeout,
 	})
-	h.Add(host.Component{Name: "group commit",
-		Start: func(context.Context) error {
-			writers := 1
-			if cfg.DatabaseURL != "" {
-				writers = 4
-			}
-			group = persistence.NewGroup(store, persistence.WithWriters(writers), persistence.WithRegisterer(reg))
-			group.Start()
-			return nil
-		},
-		Stop: func(context.Context) error { group.Stop(); return nil },
+	s.member, err = cluster.Start(cluster.Config{}, append(kinds, s.extraKinds...)...)
+	if err != nil {
+		return err
+	}
+	s.gateway = entity.NewGateway(s.member, s.store, int32(s.cfg.DefaultAutonomy))
+	return nil
+}
+
+func (s *system) startHTTP(context.Context) (err error) {
+	s.edge, err = edge.New(edge.Config{BodyLimit: s.cfg.BodyLimit, RequestTimeout: s.cfg.RequestTimeout,
+		ShutdownTimeout: s.cfg.ShutdownTimeout}, edge.Deps{
+		Entities: s.gateway, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg,
 	})
-	h.Add(host.Component{Name: "actors",
-		Start: func(context.Context) (err error) {
-			member, err = cluster.Start(cluster.Config{}, entity.Kinds(entity.Deps{
-				Loader: store, Appender: group, Logger: logger,
-				Metrics:        entity.NewMetrics(reg),
-				PassivateAfter: cfg.PassivateAfter, Timeout: cfg.RequestTimeout,
-			})...)
-			return err
-		},
-		Stop: func(context.Context) error { member.Stop(); return nil },
-	})
-	serveDone := make(chan error, 1)
-	var cancelServe context.CancelFunc
-	h.Add(host.Component{Name: "http",
-		Start: func(context.Context) error {
-			srv, err := edge.New(edge.Config{BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout,
-				ShutdownTimeout: cfg.ShutdownTimeout}, edge.Deps{
-				Entities: entity.NewGateway(member, store, int32(cfg.DefaultAutonomy)),
-				Logger:   logger, Registerer: reg, Gatherer: reg,
-			})
-			if err != nil {
-				return err
-			}
-			ln, err = net.Listen("tcp", cfg.Addr)
-			if err != nil {
-				return fmt.Errorf("listen on %s (is another aida running? set AIDA_ADDR): %w", cfg.Addr, err)
-			}
-			var sctx context.Context
-			sctx, cancelServe = context.WithCancel(context.Background())
-			go func() {
-				err := srv.Serve(sctx, ln)
-				if err != nil && sctx.Err() == nil {
-					h.Fail(err)
-				}
-				serveDone <- err
-			}()
-			fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s)\n", ln.Addr(), where)
-			return nil
-		},
-		Stop: func(context.Context) error {
-			cancelServe()
-			return <-serveDone
-		},
-	})
-	return h.Run(ctx)
+	if err != nil {
+		return err
+	}
+	s.ln, err = net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (is another aida running? set AIDA_ADDR): %w", s.cfg.Addr, err)
+	}
+	var ctx context.Context
+	ctx, s.cancelServe = context.WithCancel(context.Background())
+	go func() {
+		err := s.edge.Serve(ctx, s.ln)
+		if err != nil && ctx.Err() == nil && s.fail != nil {
+			s.fail(err)
+		}
+		s.serveDone <- err
+	}()
+	return nil
+}
+
+func (s *system) stopHTTP(context.Context) error {
+	s.cancelServe()
+	return <-s.serveDone
 }

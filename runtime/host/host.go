@@ -26,6 +26,7 @@ type Host struct {
 	logger      *slog.Logger
 	stopTimeout time.Duration
 	components  []Component
+	started     int // how many components, from the first, have started
 	fatal       chan error
 }
 
@@ -46,44 +47,52 @@ func (h *Host) Fail(err error) {
 	}
 }
 
-// Run starts every component, blocks until ctx ends or a component fails, then stops the
-// started components in reverse order. It returns the first start or run error, joined with
-// any stop errors.
-func (h *Host) Run(ctx context.Context) error {
-	var runErr error
-	started := 0
+// Start starts every component in order. When one fails, it stops those that started and
+// returns the error.
+func (h *Host) Start(ctx context.Context) error {
 	for _, c := range h.components {
-		if c.Start == nil {
-			started++
-			continue
+		if c.Start != nil {
+			t := time.Now()
+			if err := c.Start(ctx); err != nil {
+				return errors.Join(fmt.Errorf("start %s: %w", c.Name, err), h.Stop())
+			}
+			h.logger.Debug("started", "component", c.Name, "took", time.Since(t).String())
 		}
-		t := time.Now()
-		if err := c.Start(ctx); err != nil {
-			runErr = fmt.Errorf("start %s: %w", c.Name, err)
-			break
-		}
-		started++
-		h.logger.Debug("started", "component", c.Name, "took", time.Since(t).String())
+		h.started++
 	}
-	if runErr == nil {
-		select {
-		case <-ctx.Done():
-		case err := <-h.fatal:
-			runErr = err
-		}
-	}
-	var stopErrs []error
-	for i := started - 1; i >= 0; i-- {
-		c := h.components[i]
+	return nil
+}
+
+// Stop stops the started components, last first, each within the stop timeout, and returns
+// their errors joined.
+func (h *Host) Stop() error {
+	var errs []error
+	for ; h.started > 0; h.started-- {
+		c := h.components[h.started-1]
 		if c.Stop == nil {
 			continue
 		}
-		sctx, cancel := context.WithTimeout(context.Background(), h.stopTimeout)
-		if err := c.Stop(sctx); err != nil {
-			stopErrs = append(stopErrs, fmt.Errorf("stop %s: %w", c.Name, err))
+		ctx, cancel := context.WithTimeout(context.Background(), h.stopTimeout)
+		if err := c.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop %s: %w", c.Name, err))
 		}
 		cancel()
 		h.logger.Debug("stopped", "component", c.Name)
 	}
-	return errors.Join(append([]error{runErr}, stopErrs...)...)
+	return errors.Join(errs...)
+}
+
+// Run starts every component, blocks until ctx ends or a component fails, then stops the
+// started components in reverse order. It returns the first start or run error, joined with
+// any stop errors.
+func (h *Host) Run(ctx context.Context) error {
+	if err := h.Start(ctx); err != nil {
+		return err
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-h.fatal:
+	}
+	return errors.Join(runErr, h.Stop())
 }
