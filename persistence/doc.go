@@ -17,4 +17,8 @@
 //     commit order per entity, and MarkPublished marks them.
 //
 // Group (group.go) batches the appends of many concurrent callers into few transactions.
+//
+// What backends share lives here too: Validate (the shape of an Append), Writer (the attempts
+// of Store.Append: the batch in one transaction, then each item alone), the list cursor
+// (EncodeCursor, DecodeCursor) and the limits (PageSize, EntryLimit). Backends keep their SQL.
 package persistence

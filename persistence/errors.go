@@ -38,3 +38,17 @@ var ErrDuplicate = errors.New("duplicate unique key")
 
 // ErrBadCursor: a list cursor was not made by this store.
 var ErrBadCursor = errors.New("malformed cursor")
+
+// ErrInvalid: an append is malformed (see Validate): no kind or id, no events, versions that
+// are not dense after ExpectedVersion, events of another entity. Nothing of it is written;
+// retrying it cannot succeed.
+var ErrInvalid = errors.New("invalid append")
+
+// Unavailable wraps err with ErrUnavailable, keeping err (a context error, a driver error) in
+// the chain; an err that already wraps ErrUnavailable is returned as is.
+func Unavailable(err error) error {
+	if errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}

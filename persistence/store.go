@@ -55,7 +55,7 @@ type Query struct {
 	Source   string
 	Owner    string
 	MinScore int32 // 0: no filter
-	Limit    int   // 1..500; 0 means 50
+	Limit    int   // 1..500; 0 means 50 (PageSize)
 	Cursor   string
 }
 
@@ -70,8 +70,9 @@ type Store interface {
 	// Load returns the snapshot of (kind, id) or ErrNotFound.
 	Load(ctx context.Context, kind, id string) (Record, error)
 	// Append commits the appends; the result holds one error (nil on success) per item, in
-	// order. Items that succeed are durable when Append returns. A context or connection
-	// failure fails every item with an error wrapping ErrUnavailable.
+	// order. Items that succeed are durable when Append returns. A malformed item (see
+	// Validate) fails alone with an error wrapping ErrInvalid. A context or connection failure
+	// fails every item with an error wrapping ErrUnavailable.
 	Append(ctx context.Context, batch []Append) []error
 	// FindUnique returns the ID of the entity of kind holding the unique key, or ErrNotFound.
 	FindUnique(ctx context.Context, kind, key string) (string, error)
@@ -79,6 +80,7 @@ type Store interface {
 	// ErrBadCursor.
 	List(ctx context.Context, q Query) (Page, error)
 	// Journal returns up to limit entries of (kind, id) with version > after, in version order.
+	// A non-positive limit means 500 (EntryLimit), here and in Unpublished.
 	Journal(ctx context.Context, kind, id string, after int64, limit int) ([]Entry, error)
 	// Unpublished returns up to limit unpublished entries, oldest commit first.
 	Unpublished(ctx context.Context, limit int) ([]Entry, error)

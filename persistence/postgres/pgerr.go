@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aidacrm/aida/persistence"
 )
 
 // statementError tells whether err is the server refusing a statement (a constraint, a deadlock,
@@ -33,7 +35,7 @@ func classify(err error) error {
 	if statementError(err) {
 		return err
 	}
-	return unavailable(err)
+	return persistence.Unavailable(err)
 }
 
 // violated returns the constraint a unique violation names, or "".

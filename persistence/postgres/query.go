@@ -84,13 +84,13 @@ func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page
 		where = append(where, "score >= "+arg(q.MinScore))
 	}
 	if q.Cursor != "" {
-		at, id, err := decodeCursor(q.Cursor)
+		at, id, err := persistence.DecodeCursor(q.Cursor)
 		if err != nil {
 			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
 		}
 		where = append(where, fmt.Sprintf("(created_at, id) < (%s, %s)", arg(at), arg(id)))
 	}
-	limit := pageSize(q.Limit)
+	limit := persistence.PageSize(q.Limit)
 	rows, err := s.pool.Query(ctx, `SELECT `+entityColumns+` FROM entities WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC LIMIT `+arg(limit+1), args...)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page
 	}
 	if more {
 		last := page.Records[len(page.Records)-1]
-		page.NextCursor = encodeCursor(last.CreatedAt, last.ID)
+		page.NextCursor = persistence.EncodeCursor(last.CreatedAt, last.ID)
 	}
 	return page, nil
 }
@@ -151,7 +151,7 @@ func (s *Store) Journal(ctx context.Context, kind, id string, after int64, limit
 		return nil, err
 	}
 	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
-		WHERE kind = $1 AND id = $2 AND version > $3 ORDER BY version LIMIT $4`, kind, id, after, entryLimit(limit))
+		WHERE kind = $1 AND id = $2 AND version > $3 ORDER BY version LIMIT $4`, kind, id, after, persistence.EntryLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("journal %s/%s: %w", kind, id, err)
 	}
@@ -165,7 +165,7 @@ func (s *Store) Unpublished(ctx context.Context, limit int) ([]persistence.Entry
 		return nil, err
 	}
 	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
-		WHERE NOT published ORDER BY seq LIMIT $1`, entryLimit(limit))
+		WHERE NOT published ORDER BY seq LIMIT $1`, persistence.EntryLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("unpublished: %w", err)
 	}

@@ -9,7 +9,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -97,7 +96,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return err
 	}
 	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("ping postgres: %w", unavailable(err))
+		return fmt.Errorf("ping postgres: %w", persistence.Unavailable(err))
 	}
 	return nil
 }
@@ -116,12 +115,4 @@ func (s *Store) checkOpen(op string) error {
 		return fmt.Errorf("%s: %w", op, persistence.ErrClosed)
 	}
 	return nil
-}
-
-// unavailable wraps err with persistence.ErrUnavailable (keeping err, e.g. a context error).
-func unavailable(err error) error {
-	if errors.Is(err, persistence.ErrUnavailable) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", persistence.ErrUnavailable, err)
 }

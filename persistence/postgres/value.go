@@ -1,10 +1,6 @@
 package postgres
 
 import (
-	"encoding/base64"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aidacrm/aida/persistence"
@@ -65,42 +61,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// encodeCursor makes the opaque cursor after the row (created_at, id).
-func encodeCursor(created time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(created.UnixMicro(), 10) + "|" + id))
-}
-
-// decodeCursor reads a cursor made by encodeCursor.
-func decodeCursor(c string) (time.Time, string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	us, id, ok := strings.Cut(string(raw), "|")
-	if !ok || id == "" {
-		return time.Time{}, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	n, err := strconv.ParseInt(us, 10, 64)
-	if err != nil {
-		return time.Time{}, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	return time.UnixMicro(n).UTC(), id, nil
-}
-
-// pageSize applies the contract's limit: 0 means 50, clamped to 1..500.
-func pageSize(n int) int {
-	if n == 0 {
-		return 50
-	}
-	return min(max(n, 1), 500)
-}
-
-// entryLimit is the limit of Journal and Unpublished: non-positive means 500.
-func entryLimit(n int) int {
-	if n <= 0 {
-		return 500
-	}
-	return n
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aidacrm/aida/persistence"
@@ -14,50 +15,16 @@ import (
 // is skipped with its own error and the others commit. If the transaction itself fails, each item
 // is retried alone in its own transaction, so a failing item still fails alone.
 func (s *Store) Append(ctx context.Context, batch []persistence.Append) []error {
-	errs := make([]error, len(batch))
 	if err := s.checkOpen("append"); err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
-	valid := make([]int, 0, len(batch))
-	for i, a := range batch {
-		if err := validate(a); err != nil {
-			errs[i] = err
-			continue
-		}
-		valid = append(valid, i)
-	}
-	if len(valid) == 0 {
-		return errs
+		return slices.Repeat([]error{err}, len(batch))
 	}
 	now := s.now()
-	itemErrs, err := s.appendTx(ctx, batch, valid, now)
-	if err == nil {
-		for j, i := range valid {
-			errs[i] = itemErrs[j]
-		}
-		return errs
+	w := persistence.Writer{
+		Tx:        func(idx []int) ([]error, error) { return s.appendTx(ctx, batch, idx, now) },
+		Refused:   func(err error) bool { return !isUnavailable(err) },
+		ItemError: func(i int, err error) error { return s.itemError(ctx, batch[i], err) },
 	}
-	if isUnavailable(err) {
-		for _, i := range valid {
-			errs[i] = fmt.Errorf("append: %w", unavailable(err))
-		}
-		return errs
-	}
-	for _, i := range valid {
-		itemErrs, err := s.appendTx(ctx, batch, []int{i}, now)
-		switch {
-		case err == nil:
-			errs[i] = itemErrs[0]
-		case isUnavailable(err):
-			errs[i] = fmt.Errorf("append: %w", unavailable(err))
-		default:
-			errs[i] = s.itemError(ctx, batch[i], err)
-		}
-	}
-	return errs
+	return w.Append(batch)
 }
 
 // appendTx writes the items batch[idx...] in one transaction and returns each item's own error
@@ -178,33 +145,4 @@ func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) 
 		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, persistence.ErrConflict)
 	}
 	return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, err)
-}
-
-// validate checks an append's shape: dense versions after ExpectedVersion, one entity.
-func validate(a persistence.Append) error {
-	snap := a.Snapshot
-	switch {
-	case snap.Kind == "" || snap.ID == "":
-		return errors.New("append: snapshot without kind or id")
-	case a.ExpectedVersion < 0:
-		return fmt.Errorf("append %s/%s: negative expected version", snap.Kind, snap.ID)
-	case len(a.Events) == 0:
-		return fmt.Errorf("append %s/%s: no events", snap.Kind, snap.ID)
-	}
-	for i, e := range a.Events {
-		want := a.ExpectedVersion + int64(i) + 1
-		if e.Version != want {
-			return fmt.Errorf("append %s/%s: event %d has version %d, want %d", snap.Kind, snap.ID, i, e.Version, want)
-		}
-		if (e.Kind != "" && e.Kind != snap.Kind) || (e.ID != "" && e.ID != snap.ID) {
-			return fmt.Errorf("append %s/%s: event %d is for %s/%s", snap.Kind, snap.ID, i, e.Kind, e.ID)
-		}
-		if e.EventID == "" {
-			return fmt.Errorf("append %s/%s: event %d without event id", snap.Kind, snap.ID, i)
-		}
-	}
-	if last := a.Events[len(a.Events)-1].Version; snap.Version != last {
-		return fmt.Errorf("append %s/%s: snapshot version %d, last event %d", snap.Kind, snap.ID, snap.Version, last)
-	}
-	return nil
 }

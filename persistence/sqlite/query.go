@@ -14,7 +14,7 @@ import (
 const entityColumns = `kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at`
 
 // scanRecord reads one snapshot row selected with entityColumns.
-func scanRecord(row interface{ Scan(...any) error }) (persistence.Record, int64, error) {
+func scanRecord(row interface{ Scan(...any) error }) (persistence.Record, error) {
 	var (
 		r                persistence.Record
 		n                nullable
@@ -24,11 +24,11 @@ func scanRecord(row interface{ Scan(...any) error }) (persistence.Record, int64,
 	err := row.Scan(&r.Kind, &r.ID, &r.Version, &state, &n.status, &n.source, &n.owner, &n.key,
 		&n.score, &n.amount, &created, &updated)
 	if err != nil {
-		return r, 0, err
+		return r, err
 	}
 	r.State, r.Index = []byte(state), n.index()
 	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return r, created, nil
+	return r, nil
 }
 
 // Load returns the snapshot of (kind, id) or persistence.ErrNotFound.
@@ -37,7 +37,7 @@ func (s *Store) Load(ctx context.Context, kind, id string) (persistence.Record, 
 		return persistence.Record{}, err
 	}
 	row := s.read.QueryRowContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND id = ?`, kind, id)
-	r, _, err := scanRecord(row)
+	r, err := scanRecord(row)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return r, fmt.Errorf("load %s/%s: %w", kind, id, persistence.ErrNotFound)
@@ -84,14 +84,14 @@ func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page
 		args = append(args, q.MinScore)
 	}
 	if q.Cursor != "" {
-		us, id, err := decodeCursor(q.Cursor)
+		at, id, err := persistence.DecodeCursor(q.Cursor)
 		if err != nil {
 			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
 		}
 		where = append(where, "(created_at, id) < (?, ?)")
-		args = append(args, us, id)
+		args = append(args, at.UnixMicro(), id)
 	}
-	limit := pageSize(q.Limit)
+	limit := persistence.PageSize(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.read.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
@@ -101,7 +101,6 @@ func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page
 	defer rows.Close()
 	var (
 		page    persistence.Page
-		lastUS  int64
 		hasMore bool
 	)
 	for rows.Next() {
@@ -109,18 +108,18 @@ func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page
 			hasMore = true
 			break
 		}
-		r, us, err := scanRecord(rows)
+		r, err := scanRecord(rows)
 		if err != nil {
 			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
 		}
 		page.Records = append(page.Records, r)
-		lastUS = us
 	}
 	if err := rows.Err(); err != nil {
 		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, unavailableIfContext(err))
 	}
 	if hasMore {
-		page.NextCursor = encodeCursor(lastUS, page.Records[len(page.Records)-1].ID)
+		last := page.Records[len(page.Records)-1]
+		page.NextCursor = persistence.EncodeCursor(last.CreatedAt, last.ID)
 	}
 	return page, nil
 }
@@ -160,7 +159,7 @@ func (s *Store) Journal(ctx context.Context, kind, id string, after int64, limit
 		return nil, err
 	}
 	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
-		WHERE kind = ? AND id = ? AND version > ? ORDER BY version LIMIT ?`, kind, id, after, entryLimit(limit))
+		WHERE kind = ? AND id = ? AND version > ? ORDER BY version LIMIT ?`, kind, id, after, persistence.EntryLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("journal %s/%s: %w", kind, id, err)
 	}
@@ -174,7 +173,7 @@ func (s *Store) Unpublished(ctx context.Context, limit int) ([]persistence.Entry
 		return nil, err
 	}
 	out, err := s.queryEntries(ctx, `SELECT `+entryColumns+` FROM journal
-		WHERE published = 0 ORDER BY seq LIMIT ?`, entryLimit(limit))
+		WHERE published = 0 ORDER BY seq LIMIT ?`, persistence.EntryLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("unpublished: %w", err)
 	}

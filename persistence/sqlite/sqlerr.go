@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/aidacrm/aida/persistence"
+
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -30,7 +32,7 @@ func isUnavailable(err error) bool {
 // unavailableIfContext wraps context and availability errors with persistence.ErrUnavailable.
 func unavailableIfContext(err error) error {
 	if isUnavailable(err) {
-		return unavailable(err)
+		return persistence.Unavailable(err)
 	}
 	return err
 }

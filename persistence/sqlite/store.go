@@ -109,10 +109,10 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping sqlite: %w", persistence.ErrClosed)
 	}
 	if err := s.write.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping sqlite: %w", unavailable(err))
+		return fmt.Errorf("ping sqlite: %w", persistence.Unavailable(err))
 	}
 	if err := s.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping sqlite: %w", unavailable(err))
+		return fmt.Errorf("ping sqlite: %w", persistence.Unavailable(err))
 	}
 	return nil
 }
@@ -131,14 +131,6 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close sqlite: %w", err)
 	}
 	return nil
-}
-
-// unavailable wraps err with persistence.ErrUnavailable (keeping err, e.g. a context error).
-func unavailable(err error) error {
-	if errors.Is(err, persistence.ErrUnavailable) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", persistence.ErrUnavailable, err)
 }
 
 // checkOpen fails with persistence.ErrClosed once the store is closed.

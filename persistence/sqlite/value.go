@@ -2,10 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/base64"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aidacrm/aida/persistence"
@@ -61,42 +57,4 @@ func (n nullable) index() persistence.Index {
 		ix.Score = int32(n.score.Int64)
 	}
 	return ix
-}
-
-// encodeCursor makes the opaque cursor after the row (created_at, id).
-func encodeCursor(createdMicros int64, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(createdMicros, 10) + "|" + id))
-}
-
-// decodeCursor reads a cursor made by encodeCursor.
-func decodeCursor(c string) (int64, string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	us, id, ok := strings.Cut(string(raw), "|")
-	if !ok || id == "" {
-		return 0, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	n, err := strconv.ParseInt(us, 10, 64)
-	if err != nil {
-		return 0, "", fmt.Errorf("cursor %q: %w", c, persistence.ErrBadCursor)
-	}
-	return n, id, nil
-}
-
-// pageSize applies the contract's limit: 0 means 50, clamped to 1..500.
-func pageSize(n int) int {
-	if n == 0 {
-		return 50
-	}
-	return min(max(n, 1), 500)
-}
-
-// entryLimit is the limit of Journal and Unpublished: non-positive means 500.
-func entryLimit(n int) int {
-	if n <= 0 {
-		return 500
-	}
-	return n
 }

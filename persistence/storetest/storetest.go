@@ -319,8 +319,8 @@ func testInvalidAppend(t *testing.T, h *harness) {
 	good := h.change("lead", "l4", 0, 1, persistence.Index{})
 	errs := h.s.Append(ctx(t), []persistence.Append{gap, noEvents, badSnapshot, good})
 	for i, err := range errs[:3] {
-		if err == nil {
-			t.Errorf("invalid item %d accepted", i)
+		if !errors.Is(err, persistence.ErrInvalid) {
+			t.Errorf("invalid item %d: got %v, want ErrInvalid", i, err)
 		}
 	}
 	if errs[3] != nil {
