@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 )
@@ -32,7 +33,7 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 			return nil, fault.New(fault.NotFound, "account not found")
 		}
 	default:
-		return nil, fault.New(fault.Invalid, "an account does not take the command %q", commandName(cmd))
+		return nil, fault.New(fault.Invalid, "an account does not take the command %q", record.CommandName(cmd))
 	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_UpdateAccount:
@@ -40,24 +41,11 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 	case *aidapb.Command_AttachDeal:
 		return decideAttach(s, body.AttachDeal, now)
 	case *aidapb.Command_SetAutonomy:
-		return decideAutonomy(s, body.SetAutonomy)
+		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
 	case *aidapb.Command_AddNote:
-		return decideNote(body.AddNote, cmd.GetActor())
+		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
 	}
 	return nil, nil // get
-}
-
-// commandName is the name of cmd's body field ("capture_lead"), or "" for none.
-func commandName(cmd *aidapb.Command) string {
-	if cmd == nil {
-		return ""
-	}
-	m := cmd.ProtoReflect()
-	fd := m.WhichOneof(m.Descriptor().Oneofs().ByName("body"))
-	if fd == nil {
-		return ""
-	}
-	return string(fd.Name())
 }
 
 func decideCreate(id string, c *aidapb.CreateAccount, now time.Time) ([]*aidapb.Event, error) {
@@ -72,18 +60,17 @@ func decideCreate(id string, c *aidapb.CreateAccount, now time.Time) ([]*aidapb.
 	if a.Name == "" {
 		bad.Add("name", "is required")
 	}
-	checkLen(&bad, "name", a.Name, MaxName)
+	record.CheckLen(&bad, "name", a.Name, MaxName)
 	domain, ok := normalizeDomain(c.GetDomain())
 	if !ok {
 		bad.Add("domain", "must be a domain name like acme.com")
 	}
 	a.Domain = domain
-	checkLen(&bad, "owner", a.Owner, MaxText)
+	record.CheckLen(&bad, "owner", a.Owner, MaxText)
 	if a.AutonomyLevel == 0 {
 		a.AutonomyLevel = DefaultAutonomy
-	} else if a.AutonomyLevel < 1 || a.AutonomyLevel > 5 {
-		bad.Add("autonomy_level", "must be 1..5")
 	}
+	record.CheckLevel(&bad, "autonomy_level", a.AutonomyLevel)
 	seen := make(map[string]bool)
 	for i, in := range c.GetDeals() {
 		field := fmt.Sprintf("deals[%d]", i)
@@ -122,7 +109,7 @@ func decideUpdate(s *aidapb.Account, u *aidapb.UpdateAccount) ([]*aidapb.Event, 
 		if n == "" {
 			bad.Add("name", "must not be empty")
 		}
-		checkLen(&bad, "name", n, MaxName)
+		record.CheckLen(&bad, "name", n, MaxName)
 		set(&ev.Name, n, s.GetName())
 	}
 	if u.Domain != nil {
@@ -133,8 +120,7 @@ func decideUpdate(s *aidapb.Account, u *aidapb.UpdateAccount) ([]*aidapb.Event, 
 		set(&ev.Domain, d, s.GetDomain())
 	}
 	if u.Owner != nil {
-		o := strings.TrimSpace(u.GetOwner())
-		checkLen(&bad, "owner", o, MaxText)
+		o := record.Text(&bad, "owner", u.GetOwner(), MaxText)
 		set(&ev.Owner, o, s.GetOwner())
 	}
 	to := strings.TrimSpace(u.GetLifecycle())
@@ -194,48 +180,4 @@ func decideAttach(s *aidapb.Account, c *aidapb.AttachDeal, now time.Time) ([]*ai
 		})
 	}
 	return evs, nil
-}
-
-func decideAutonomy(s *aidapb.Account, c *aidapb.SetAutonomy) ([]*aidapb.Event, error) {
-	var bad fault.Fields
-	if c.GetLevel() < 1 || c.GetLevel() > 5 {
-		bad.Add("level", "must be 1..5")
-	}
-	reason := strings.TrimSpace(c.GetReason())
-	checkLen(&bad, "reason", reason, MaxReason)
-	if err := bad.Err(); err != nil {
-		return nil, err
-	}
-	if c.GetLevel() == s.GetAutonomyLevel() {
-		return nil, nil
-	}
-	return []*aidapb.Event{{
-		Type: TypeAutonomyChanged,
-		Data: &aidapb.Event_AutonomyChanged{AutonomyChanged: &aidapb.AutonomyChanged{
-			From: s.GetAutonomyLevel(), To: c.GetLevel(), Reason: reason,
-		}},
-	}}, nil
-}
-
-func decideNote(c *aidapb.AddNote, actor string) ([]*aidapb.Event, error) {
-	var bad fault.Fields
-	text := strings.TrimSpace(c.GetText())
-	if text == "" {
-		bad.Add("text", "must not be empty")
-	}
-	checkLen(&bad, "text", text, MaxNote)
-	author := strings.TrimSpace(c.GetAuthor())
-	if author == "" {
-		author = actor
-	}
-	checkLen(&bad, "author", author, MaxText)
-	if err := bad.Err(); err != nil {
-		return nil, err
-	}
-	return []*aidapb.Event{{
-		Type: TypeNoteAdded,
-		Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{
-			Note: &aidapb.Note{Text: text, Author: author},
-		}},
-	}}, nil
 }

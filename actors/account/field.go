@@ -2,9 +2,9 @@ package account
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aidacrm/aida/actors/deal"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 )
@@ -21,10 +21,9 @@ const (
 	DefaultAutonomy = 1
 )
 
-func checkLen(bad *fault.Fields, field, v string, max int) {
-	if utf8.RuneCountInString(v) > max {
-		bad.Add(field, "must be at most %d characters", max)
-	}
+// limits are the account's limits on the commands every kind takes.
+func limits() record.Limits {
+	return record.Limits{Note: MaxNote, Author: MaxText, Reason: MaxReason}
 }
 
 // normalizeName trims an account name and collapses its inner white space.
@@ -69,8 +68,8 @@ func checkDeal(bad *fault.Fields, field string, in *aidapb.AccountDeal) *aidapb.
 	if d.DealId == "" {
 		bad.Add(field+".deal_id", "is required")
 	}
-	checkLen(bad, field+".deal_id", d.DealId, MaxText)
-	checkLen(bad, field+".title", d.Title, MaxText)
+	record.CheckLen(bad, field+".deal_id", d.DealId, MaxText)
+	record.CheckLen(bad, field+".title", d.Title, MaxText)
 	d.Value = deal.DefaultValue
 	if in.GetValue() != "" {
 		v, err := deal.ParseMoney(in.GetValue())

@@ -2,8 +2,8 @@ package account
 
 import (
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/persistence"
 )
@@ -14,14 +14,13 @@ import (
 // carries (Decide copies it from the command's id). An event that is not an account's, or
 // any event but AccountCreated on a nil state, leaves the state unchanged.
 func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
-	at := cloneTime(e.GetTime())
 	if _, ok := e.GetData().(*aidapb.Event_AccountCreated); !ok && s == nil {
 		return nil
 	}
 	switch data := e.GetData().(type) {
 	case *aidapb.Event_AccountCreated:
 		s = proto.Clone(data.AccountCreated.GetAccount()).(*aidapb.Account)
-		s.CreatedAt = cloneTime(at)
+		s.CreatedAt = record.Stamp(e)
 	case *aidapb.Event_AccountUpdated:
 		u := data.AccountUpdated
 		if u.Name != nil {
@@ -39,17 +38,12 @@ func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
 		s.Health = proto.Clone(data.AccountHealthChanged.GetHealth()).(*aidapb.Health)
 	case *aidapb.Event_AccountLifecycleChanged:
 		s.Lifecycle = data.AccountLifecycleChanged.GetTo()
-	case *aidapb.Event_AutonomyChanged:
-		s.AutonomyLevel = data.AutonomyChanged.GetTo()
-	case *aidapb.Event_NoteAdded:
-		n := proto.Clone(data.NoteAdded.GetNote()).(*aidapb.Note)
-		n.Id = e.GetId()
-		n.CreatedAt = cloneTime(at)
-		s.Notes = append(s.Notes, n)
+	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
+		record.Apply(e, &s.AutonomyLevel, &s.Notes)
 	default:
 		return s
 	}
-	s.UpdatedAt = at
+	s.UpdatedAt = record.Stamp(e)
 	s.Version = e.GetVersion()
 	return s
 }
@@ -63,13 +57,6 @@ func attach(s *aidapb.Account, d *aidapb.AccountDeal) {
 		}
 	}
 	s.Deals = append(s.Deals, d)
-}
-
-func cloneTime(t *timestamppb.Timestamp) *timestamppb.Timestamp {
-	if t == nil {
-		return nil
-	}
-	return &timestamppb.Timestamp{Seconds: t.GetSeconds(), Nanos: t.GetNanos()}
 }
 
 // Index returns the columns the account is listed by: its lifecycle, owner, normalised

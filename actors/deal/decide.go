@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 )
@@ -29,7 +30,7 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 			return nil, fault.New(fault.NotFound, "deal not found")
 		}
 	default:
-		return nil, fault.New(fault.Invalid, "a deal does not take the command %q", commandName(cmd))
+		return nil, fault.New(fault.Invalid, "a deal does not take the command %q", record.CommandName(cmd))
 	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_UpdateDeal:
@@ -37,24 +38,11 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case *aidapb.Command_ChangeDealStage:
 		return decideStage(s, body.ChangeDealStage)
 	case *aidapb.Command_SetAutonomy:
-		return decideAutonomy(s, body.SetAutonomy)
+		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
 	case *aidapb.Command_AddNote:
-		return decideNote(body.AddNote, cmd.GetActor())
+		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
 	}
 	return nil, nil // get
-}
-
-// commandName is the name of cmd's body field ("capture_lead"), or "" for none.
-func commandName(cmd *aidapb.Command) string {
-	if cmd == nil {
-		return ""
-	}
-	m := cmd.ProtoReflect()
-	fd := m.WhichOneof(m.Descriptor().Oneofs().ByName("body"))
-	if fd == nil {
-		return ""
-	}
-	return string(fd.Name())
 }
 
 func decideCreate(id string, c *aidapb.CreateDeal, now time.Time) ([]*aidapb.Event, error) {
@@ -75,11 +63,11 @@ func decideCreate(id string, c *aidapb.CreateDeal, now time.Time) ([]*aidapb.Eve
 			d.Title = DefaultTitle(d.Company, "")
 		}
 	}
-	checkLen(&bad, "title", d.Title, MaxTitle)
-	checkLen(&bad, "lead_id", d.LeadId, MaxText)
-	checkLen(&bad, "company", d.Company, MaxText)
-	checkLen(&bad, "owner", d.Owner, MaxText)
-	checkLen(&bad, "description", d.Description, MaxDescription)
+	record.CheckLen(&bad, "title", d.Title, MaxTitle)
+	record.CheckLen(&bad, "lead_id", d.LeadId, MaxText)
+	record.CheckLen(&bad, "company", d.Company, MaxText)
+	record.CheckLen(&bad, "owner", d.Owner, MaxText)
+	record.CheckLen(&bad, "description", d.Description, MaxDescription)
 	if d.ContactEmail != "" && !validEmail(d.ContactEmail) {
 		bad.Add("contact_email", "must be an email address")
 	}
@@ -123,9 +111,8 @@ func decideCreate(id string, c *aidapb.CreateDeal, now time.Time) ([]*aidapb.Eve
 	d.AutonomyLevel = c.GetAutonomyLevel()
 	if d.AutonomyLevel == 0 {
 		d.AutonomyLevel = DefaultAutonomy
-	} else if d.AutonomyLevel < 1 || d.AutonomyLevel > 5 {
-		bad.Add("autonomy_level", "must be 1..5")
 	}
+	record.CheckLevel(&bad, "autonomy_level", d.AutonomyLevel)
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}
@@ -151,7 +138,7 @@ func decideUpdate(s *aidapb.Deal, u *aidapb.UpdateDeal) ([]*aidapb.Event, error)
 		if t == "" {
 			bad.Add("title", "must not be empty")
 		}
-		checkLen(&bad, "title", t, MaxTitle)
+		record.CheckLen(&bad, "title", t, MaxTitle)
 		set(&ev.Title, t, s.GetTitle())
 	}
 	if u.Value != nil {
@@ -176,18 +163,15 @@ func decideUpdate(s *aidapb.Deal, u *aidapb.UpdateDeal) ([]*aidapb.Event, error)
 		set(&ev.ExpectedCloseDate, d, s.GetExpectedCloseDate())
 	}
 	if u.Owner != nil {
-		o := strings.TrimSpace(u.GetOwner())
-		checkLen(&bad, "owner", o, MaxText)
+		o := record.Text(&bad, "owner", u.GetOwner(), MaxText)
 		set(&ev.Owner, o, s.GetOwner())
 	}
 	if u.Description != nil {
-		d := strings.TrimSpace(u.GetDescription())
-		checkLen(&bad, "description", d, MaxDescription)
+		d := record.Text(&bad, "description", u.GetDescription(), MaxDescription)
 		set(&ev.Description, d, s.GetDescription())
 	}
 	if u.AccountId != nil {
-		a := strings.TrimSpace(u.GetAccountId())
-		checkLen(&bad, "account_id", a, MaxText)
+		a := record.Text(&bad, "account_id", u.GetAccountId(), MaxText)
 		set(&ev.AccountId, a, s.GetAccountId())
 	}
 	probChanged := false
@@ -224,8 +208,7 @@ func decideStage(s *aidapb.Deal, c *aidapb.ChangeDealStage) ([]*aidapb.Event, er
 	if !ValidStage(to) {
 		bad.Add("stage", "must be one of %s", strings.Join(Stages(), ", "))
 	}
-	reason := strings.TrimSpace(c.GetReason())
-	checkLen(&bad, "reason", reason, MaxReason)
+	reason := record.Text(&bad, "reason", c.GetReason(), MaxReason)
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}
@@ -249,50 +232,6 @@ func decideStage(s *aidapb.Deal, c *aidapb.ChangeDealStage) ([]*aidapb.Event, er
 			Reason:           reason,
 			Probability:      Probability(to),
 			ForecastCategory: Forecast(to),
-		}},
-	}}, nil
-}
-
-func decideAutonomy(s *aidapb.Deal, c *aidapb.SetAutonomy) ([]*aidapb.Event, error) {
-	var bad fault.Fields
-	if c.GetLevel() < 1 || c.GetLevel() > 5 {
-		bad.Add("level", "must be 1..5")
-	}
-	reason := strings.TrimSpace(c.GetReason())
-	checkLen(&bad, "reason", reason, MaxReason)
-	if err := bad.Err(); err != nil {
-		return nil, err
-	}
-	if c.GetLevel() == s.GetAutonomyLevel() {
-		return nil, nil
-	}
-	return []*aidapb.Event{{
-		Type: TypeAutonomyChanged,
-		Data: &aidapb.Event_AutonomyChanged{AutonomyChanged: &aidapb.AutonomyChanged{
-			From: s.GetAutonomyLevel(), To: c.GetLevel(), Reason: reason,
-		}},
-	}}, nil
-}
-
-func decideNote(c *aidapb.AddNote, actor string) ([]*aidapb.Event, error) {
-	var bad fault.Fields
-	text := strings.TrimSpace(c.GetText())
-	if text == "" {
-		bad.Add("text", "must not be empty")
-	}
-	checkLen(&bad, "text", text, MaxNote)
-	author := strings.TrimSpace(c.GetAuthor())
-	if author == "" {
-		author = actor
-	}
-	checkLen(&bad, "author", author, MaxText)
-	if err := bad.Err(); err != nil {
-		return nil, err
-	}
-	return []*aidapb.Event{{
-		Type: TypeNoteAdded,
-		Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{
-			Note: &aidapb.Note{Text: text, Author: author},
 		}},
 	}}, nil
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/actors/record"
 )
 
 // Field limits and defaults.
@@ -48,11 +48,9 @@ func DefaultTitle(company, source string) string {
 	return fmt.Sprintf("Opportunity: %s (%s)", company, strings.Join(words, " "))
 }
 
-// checkLen records field as invalid when v is longer than max characters.
-func checkLen(bad *fault.Fields, field, v string, max int) {
-	if utf8.RuneCountInString(v) > max {
-		bad.Add(field, "must be at most %d characters", max)
-	}
+// limits are the deal's limits on the commands every kind takes.
+func limits() record.Limits {
+	return record.Limits{Note: MaxNote, Author: MaxText, Reason: MaxReason}
 }
 
 // NormalizeCurrency trims and upper-cases an ISO 4217 code and reports whether it is three

@@ -2,8 +2,8 @@ package deal
 
 import (
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/persistence"
 )
@@ -14,13 +14,12 @@ import (
 // (Decide copies it from the command's id). An event that is not a deal's, or any event but
 // DealCreated on a nil state, leaves the state unchanged.
 func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
-	at := cloneTime(e.GetTime())
 	switch data := e.GetData().(type) {
 	case *aidapb.Event_DealCreated:
 		s = proto.Clone(data.DealCreated.GetDeal()).(*aidapb.Deal)
-		s.CreatedAt = at
+		s.CreatedAt = record.Stamp(e)
 		s.StageHistory = append(s.StageHistory, &aidapb.StageChange{
-			To: s.GetStage(), Reason: "created", Actor: e.GetActor(), At: cloneTime(at),
+			To: s.GetStage(), Reason: "created", Actor: e.GetActor(), At: record.Stamp(e),
 		})
 	case *aidapb.Event_DealUpdated:
 		if s == nil {
@@ -32,23 +31,15 @@ func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
 			return nil
 		}
 		applyStage(s, data.DealStageChanged, e)
-	case *aidapb.Event_AutonomyChanged:
+	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		if s == nil {
 			return nil
 		}
-		s.AutonomyLevel = data.AutonomyChanged.GetTo()
-	case *aidapb.Event_NoteAdded:
-		if s == nil {
-			return nil
-		}
-		n := proto.Clone(data.NoteAdded.GetNote()).(*aidapb.Note)
-		n.Id = e.GetId()
-		n.CreatedAt = cloneTime(at)
-		s.Notes = append(s.Notes, n)
+		record.Apply(e, &s.AutonomyLevel, &s.Notes)
 	default:
 		return s
 	}
-	s.UpdatedAt = at
+	s.UpdatedAt = record.Stamp(e)
 	s.Version = e.GetVersion()
 	return s
 }
@@ -86,26 +77,19 @@ func applyUpdate(s *aidapb.Deal, u *aidapb.DealUpdated) {
 // applyStage moves the deal, records the move in its history, and sets or clears closed_at.
 func applyStage(s *aidapb.Deal, c *aidapb.DealStageChanged, e *aidapb.Event) {
 	s.StageHistory = append(s.StageHistory, &aidapb.StageChange{
-		From: c.GetFrom(), To: c.GetTo(), Reason: c.GetReason(), Actor: e.GetActor(), At: cloneTime(e.GetTime()),
+		From: c.GetFrom(), To: c.GetTo(), Reason: c.GetReason(), Actor: e.GetActor(), At: record.Stamp(e),
 	})
 	s.Stage = c.GetTo()
 	s.Probability = c.GetProbability()
 	s.ForecastCategory = c.GetForecastCategory()
 	if IsClosed(c.GetTo()) {
-		s.ClosedAt = cloneTime(e.GetTime())
+		s.ClosedAt = record.Stamp(e)
 		if s.ExpectedCloseDate == "" && e.GetTime() != nil {
 			s.ExpectedCloseDate = e.GetTime().AsTime().UTC().Format(DateLayout)
 		}
 	} else {
 		s.ClosedAt = nil
 	}
-}
-
-func cloneTime(t *timestamppb.Timestamp) *timestamppb.Timestamp {
-	if t == nil {
-		return nil
-	}
-	return &timestamppb.Timestamp{Seconds: t.GetSeconds(), Nanos: t.GetNanos()}
 }
 
 // Index returns the columns the deal is listed by: its stage, owner, probability and value.

@@ -5,11 +5,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/policies/autonomy"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -41,7 +40,7 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case nil:
 		return nil, fault.New(fault.Invalid, "empty command")
 	default:
-		return nil, fault.New(fault.Invalid, "%s is not a lead command", commandName(cmd))
+		return nil, fault.New(fault.Invalid, "%s is not a lead command", record.CommandName(cmd))
 	}
 	switch b := cmd.GetBody().(type) {
 	case *aidapb.Command_Get:
@@ -59,22 +58,9 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case *aidapb.Command_SetAutonomy:
 		return setAutonomy(s, b.SetAutonomy, now)
 	case *aidapb.Command_AddNote:
-		return addNote(b.AddNote, cmd.GetActor())
+		return record.DecideNote(TypeNoteAdded, b.AddNote, cmd.GetActor(), limits())
 	}
-	return nil, fault.New(fault.Internal, "unhandled lead command %s", commandName(cmd))
-}
-
-// commandName returns the name of cmd's body, like "create_deal".
-func commandName(cmd *aidapb.Command) string {
-	m := cmd.ProtoReflect()
-	od := m.Descriptor().Oneofs().ByName("body")
-	if od == nil {
-		return "command"
-	}
-	if f := m.WhichOneof(od); f != nil {
-		return string(f.Name())
-	}
-	return "command"
+	return nil, fault.New(fault.Internal, "unhandled lead command %s", record.CommandName(cmd))
 }
 
 func capture(id string, c *aidapb.CaptureLead, now time.Time) ([]*aidapb.Event, error) {
@@ -82,13 +68,13 @@ func capture(id string, c *aidapb.CaptureLead, now time.Time) ([]*aidapb.Event, 
 	l := &aidapb.Lead{
 		Id:            id,
 		Email:         normalizeEmail(c.GetEmail(), &fs),
-		FirstName:     text(&fs, "first_name", c.GetFirstName(), maxName),
-		LastName:      text(&fs, "last_name", c.GetLastName(), maxName),
-		Company:       text(&fs, "company", c.GetCompany(), maxCompany),
+		FirstName:     record.Line(&fs, "first_name", c.GetFirstName(), maxName),
+		LastName:      record.Line(&fs, "last_name", c.GetLastName(), maxName),
+		Company:       record.Line(&fs, "company", c.GetCompany(), maxCompany),
 		Phone:         phone(&fs, c.GetPhone()),
 		Source:        source(&fs, c.GetSource()),
-		Campaign:      text(&fs, "campaign", c.GetCampaign(), maxCampaign),
-		Owner:         text(&fs, "owner", c.GetOwner(), maxOwner),
+		Campaign:      record.Line(&fs, "campaign", c.GetCampaign(), maxCampaign),
+		Owner:         record.Line(&fs, "owner", c.GetOwner(), maxOwner),
 		Status:        StatusNew,
 		AutonomyLevel: c.GetAutonomyLevel(),
 	}
@@ -104,9 +90,7 @@ func capture(id string, c *aidapb.CaptureLead, now time.Time) ([]*aidapb.Event, 
 	if len(c.GetCustomFields().GetFields()) > 0 {
 		l.CustomFields = clone(c.GetCustomFields())
 	}
-	if !autonomy.Level(c.GetAutonomyLevel()).Valid() {
-		fs.Add("autonomy_level", "must be 1 to 5")
-	}
+	record.CheckLevel(&fs, "autonomy_level", c.GetAutonomyLevel())
 	if err := fs.Err(); err != nil {
 		return nil, err
 	}
@@ -142,17 +126,17 @@ func update(s *aidapb.Lead, u *aidapb.UpdateLead, now time.Time) ([]*aidapb.Even
 	if u.Email != nil {
 		set(&ev.Email, true, normalizeEmail(u.GetEmail(), &fs), s.GetEmail(), true)
 	}
-	set(&ev.FirstName, u.FirstName != nil, text(&fs, "first_name", u.GetFirstName(), maxName), s.GetFirstName(), true)
-	set(&ev.LastName, u.LastName != nil, text(&fs, "last_name", u.GetLastName(), maxName), s.GetLastName(), true)
-	set(&ev.Company, u.Company != nil, text(&fs, "company", u.GetCompany(), maxCompany), s.GetCompany(), true)
+	set(&ev.FirstName, u.FirstName != nil, record.Line(&fs, "first_name", u.GetFirstName(), maxName), s.GetFirstName(), true)
+	set(&ev.LastName, u.LastName != nil, record.Line(&fs, "last_name", u.GetLastName(), maxName), s.GetLastName(), true)
+	set(&ev.Company, u.Company != nil, record.Line(&fs, "company", u.GetCompany(), maxCompany), s.GetCompany(), true)
 	if u.Phone != nil {
 		set(&ev.Phone, true, phone(&fs, u.GetPhone()), s.GetPhone(), true)
 	}
 	if u.Source != nil {
 		set(&ev.Source, true, source(&fs, u.GetSource()), s.GetSource(), true)
 	}
-	set(&ev.Campaign, u.Campaign != nil, text(&fs, "campaign", u.GetCampaign(), maxCampaign), s.GetCampaign(), true)
-	set(&ev.Owner, u.Owner != nil, text(&fs, "owner", u.GetOwner(), maxOwner), s.GetOwner(), false)
+	set(&ev.Campaign, u.Campaign != nil, record.Line(&fs, "campaign", u.GetCampaign(), maxCampaign), s.GetCampaign(), true)
+	set(&ev.Owner, u.Owner != nil, record.Line(&fs, "owner", u.GetOwner(), maxOwner), s.GetOwner(), false)
 
 	if len(u.GetUtm()) > 0 {
 		utm := maps.Clone(s.GetUtm())
@@ -264,7 +248,7 @@ func restore(s *aidapb.Lead) ([]*aidapb.Event, error) {
 
 func convert(s *aidapb.Lead, c *aidapb.ConvertLead) ([]*aidapb.Event, error) {
 	var fs fault.Fields
-	deal := text(&fs, "deal_id", c.GetDealId(), maxDealID)
+	deal := record.Line(&fs, "deal_id", c.GetDealId(), maxDealID)
 	if deal == "" {
 		fs.Add("deal_id", "is required")
 	}
@@ -284,45 +268,14 @@ func convert(s *aidapb.Lead, c *aidapb.ConvertLead) ([]*aidapb.Event, error) {
 }
 
 func setAutonomy(s *aidapb.Lead, c *aidapb.SetAutonomy, now time.Time) ([]*aidapb.Event, error) {
-	var fs fault.Fields
-	if !autonomy.Level(c.GetLevel()).Valid() {
-		fs.Add("level", "must be 1 to 5")
-	}
-	why := reason(&fs, "reason", c.GetReason())
-	if err := fs.Err(); err != nil {
+	events, err := record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), c, limits())
+	if err != nil || len(events) == 0 {
 		return nil, err
 	}
-	if c.GetLevel() == s.GetAutonomyLevel() {
-		return nil, nil
-	}
-	events := []*aidapb.Event{{Type: TypeAutonomyChanged, Data: &aidapb.Event_AutonomyChanged{
-		AutonomyChanged: &aidapb.AutonomyChanged{From: s.GetAutonomyLevel(), To: c.GetLevel(), Reason: why},
-	}}}
 	if s.GetStatus() != StatusConverted {
 		next := clone(s)
 		next.AutonomyLevel = c.GetLevel()
 		events = append(events, qualified(next, now))
 	}
 	return events, nil
-}
-
-func addNote(c *aidapb.AddNote, actor string) ([]*aidapb.Event, error) {
-	var fs fault.Fields
-	body := strings.TrimSpace(c.GetText())
-	switch n := utf8.RuneCountInString(body); {
-	case n == 0:
-		fs.Add("text", "is required")
-	case n > maxNote:
-		fs.Add("text", "must be at most %d characters", maxNote)
-	}
-	author := text(&fs, "author", c.GetAuthor(), maxNoteAuthor)
-	if author == "" {
-		author = actor
-	}
-	if err := fs.Err(); err != nil {
-		return nil, err
-	}
-	return []*aidapb.Event{{Type: TypeNoteAdded, Data: &aidapb.Event_NoteAdded{
-		NoteAdded: &aidapb.NoteAdded{Note: &aidapb.Note{Text: body, Author: author}},
-	}}}, nil
 }

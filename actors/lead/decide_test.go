@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"google.golang.org/protobuf/proto"
@@ -356,7 +357,7 @@ func TestConvert(t *testing.T) {
 			// converted is terminal
 			for _, cmd := range []*aidapb.Command{statusCmd("qualified"), archiveCmd(), convertCmd("deal-2")} {
 				if _, err := Decide(next, cmd, morning); fault.CodeOf(err) != fault.Transition {
-					t.Errorf("%s on a converted lead: %v, want Transition", commandName(cmd), err)
+					t.Errorf("%s on a converted lead: %v, want Transition", record.CommandName(cmd), err)
 				}
 			}
 		})

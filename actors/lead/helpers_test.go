@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -36,7 +37,7 @@ func mustRun(t testing.TB, s *aidapb.Lead, cmd *aidapb.Command, now time.Time) (
 	t.Helper()
 	s, events, err := run(s, cmd, now)
 	if err != nil {
-		t.Fatalf("%s: %v", commandName(cmd), err)
+		t.Fatalf("%s: %v", record.CommandName(cmd), err)
 	}
 	return s, events
 }

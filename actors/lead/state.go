@@ -3,10 +3,10 @@ package lead
 import (
 	"maps"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/persistence"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // Apply folds one event into lead s and returns the new state. s may be nil only for
@@ -24,7 +24,7 @@ func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
 		if l.Id == "" && s != nil {
 			l.Id = s.Id
 		}
-		l.CreatedAt = stamp(e)
+		l.CreatedAt = record.Stamp(e)
 		s = l
 	case *aidapb.Event_LeadUpdated:
 		if s == nil {
@@ -63,26 +63,15 @@ func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
 		for _, a := range d.LeadQualified.GetNextActions() {
 			s.NextActions = append(s.NextActions, clone(a))
 		}
-	case *aidapb.Event_AutonomyChanged:
+	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		if s == nil {
 			return nil
 		}
-		s.AutonomyLevel = d.AutonomyChanged.GetTo()
-	case *aidapb.Event_NoteAdded:
-		if s == nil {
-			return nil
-		}
-		n := clone(d.NoteAdded.GetNote())
-		if n == nil {
-			n = &aidapb.Note{}
-		}
-		n.Id = e.GetId()
-		n.CreatedAt = stamp(e)
-		s.Notes = append(s.Notes, n)
+		record.Apply(e, &s.AutonomyLevel, &s.Notes)
 	default:
 		return s
 	}
-	s.UpdatedAt = stamp(e)
+	s.UpdatedAt = record.Stamp(e)
 	s.Version = e.GetVersion()
 	return s
 }
@@ -141,10 +130,6 @@ func Index(s *aidapb.Lead) persistence.Index {
 		UniqueKey: s.GetEmail(),
 		Score:     score,
 	}
-}
-
-func stamp(e *aidapb.Event) *timestamppb.Timestamp {
-	return clone(e.GetTime())
 }
 
 // clone deep-copies a message; nil stays nil.

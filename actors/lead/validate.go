@@ -3,9 +3,9 @@ package lead
 import (
 	"net/mail"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/fault"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -72,17 +72,6 @@ func normalizeEmail(raw string, fs *fault.Fields) string {
 	return e
 }
 
-// text trims a one-line text field and checks its length; it records a violation in fs.
-func text(fs *fault.Fields, field, raw string, max int) string {
-	v := strings.TrimSpace(raw)
-	if utf8.RuneCountInString(v) > max {
-		fs.Add(field, "must be at most %d characters", max)
-	} else if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		fs.Add(field, "must be one line of text")
-	}
-	return v
-}
-
 // phone trims a phone number and checks it is plausible: 7 to 15 digits, an optional leading
 // +, and only spaces, dots, dashes, slashes and parentheses between them. Empty is allowed.
 func phone(fs *fault.Fields, raw string) string {
@@ -114,7 +103,7 @@ func phone(fs *fault.Fields, raw string) string {
 
 // source trims and lower-cases a source; empty becomes "web".
 func source(fs *fault.Fields, raw string) string {
-	v := strings.ToLower(text(fs, "source", raw, maxSource))
+	v := strings.ToLower(record.Line(fs, "source", raw, maxSource))
 	if v == "" {
 		return defaultSource
 	}
@@ -127,7 +116,7 @@ func utmValue(fs *fault.Fields, k, v string) string {
 		fs.Add("utm."+k, "is not a UTM parameter; use %s", strings.Join(utmKeys(), ", "))
 		return ""
 	}
-	return text(fs, "utm."+k, v, maxUTMValue)
+	return record.Line(fs, "utm."+k, v, maxUTMValue)
 }
 
 // customFields checks the size of a custom_fields struct.
@@ -145,9 +134,10 @@ func customFields(fs *fault.Fields, s *structpb.Struct) {
 
 // reason checks a free-text reason.
 func reason(fs *fault.Fields, field, raw string) string {
-	v := strings.TrimSpace(raw)
-	if utf8.RuneCountInString(v) > maxReason {
-		fs.Add(field, "must be at most %d characters", maxReason)
-	}
-	return v
+	return record.Text(fs, field, raw, maxReason)
+}
+
+// limits are the lead's limits on the commands every kind takes.
+func limits() record.Limits {
+	return record.Limits{Note: maxNote, Author: maxNoteAuthor, Reason: maxReason}
 }
