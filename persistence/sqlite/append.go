@@ -37,7 +37,7 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 	defer func() { _ = tx.Rollback() }()
 	errs := make([]error, len(idx))
 	for j, i := range idx {
-		itemErr, err := appendOne(ctx, tx, batch[i], now)
+		itemErr, err := s.appendOne(ctx, tx, batch[i], now)
 		if err != nil {
 			return nil, err
 		}
@@ -51,11 +51,10 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 
 // appendOne checks one item against the stored rows and writes it. It returns the item's own
 // error (nothing written) or an error that fails the transaction.
-func appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) (error, error) {
+func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) (error, error) {
 	snap := a.Snapshot
 	var stored int64
-	err := tx.QueryRowContext(ctx, `SELECT version FROM entities WHERE kind = ? AND id = ?`,
-		snap.Kind, snap.ID).Scan(&stored)
+	err := tx.StmtContext(ctx, s.stmt.version).QueryRowContext(ctx, snap.Kind, snap.ID).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		stored = 0
@@ -68,9 +67,7 @@ func appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.T
 	}
 	if key := snap.Index.UniqueKey; key != "" {
 		var holder string
-		err := tx.QueryRowContext(ctx,
-			`SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`,
-			snap.Kind, key, snap.ID).Scan(&holder)
+		err := tx.StmtContext(ctx, s.stmt.holder).QueryRowContext(ctx, snap.Kind, key, snap.ID).Scan(&holder)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -79,14 +76,12 @@ func appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.T
 			return &persistence.UniqueError{Kind: snap.Kind, Key: key, ExistingID: holder}, nil
 		}
 	}
-	if err := writeSnapshot(ctx, tx, a, now); err != nil {
+	if err := s.writeSnapshot(ctx, tx, a, now); err != nil {
 		return nil, err
 	}
+	journal := tx.StmtContext(ctx, s.stmt.journal)
 	for _, e := range a.Events {
-		_, err := tx.ExecContext(ctx, `INSERT INTO journal
-			(kind, id, version, event_id, type, actor, time, data, published, seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, (SELECT IFNULL(MAX(seq), 0) + 1 FROM journal))`,
-			snap.Kind, snap.ID, e.Version, e.EventID, e.Type, e.Actor,
+		_, err := journal.ExecContext(ctx, snap.Kind, snap.ID, e.Version, e.EventID, e.Type, e.Actor,
 			stamp(e.Time, now), jsonText(e.Data))
 		if err != nil {
 			return nil, fmt.Errorf("journal %s/%s v%d: %w", snap.Kind, snap.ID, e.Version, err)
@@ -96,13 +91,10 @@ func appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.T
 }
 
 // writeSnapshot inserts (expected version 0) or updates the snapshot row.
-func writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) error {
+func (s *Store) writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.Append, now time.Time) error {
 	snap, ix := a.Snapshot, a.Snapshot.Index
 	if a.ExpectedVersion == 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO entities
-			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
+		_, err := tx.StmtContext(ctx, s.stmt.insert).ExecContext(ctx, snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
 			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
 			stamp(snap.CreatedAt, now), stamp(snap.UpdatedAt, now))
 		if err != nil {
@@ -110,10 +102,7 @@ func writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.Append, now ti
 		}
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE entities SET
-		version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, updated_at = ?
-		WHERE kind = ? AND id = ? AND version = ?`,
-		snap.Version, jsonText(snap.State),
+	res, err := tx.StmtContext(ctx, s.stmt.update).ExecContext(ctx, snap.Version, jsonText(snap.State),
 		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
 		stamp(snap.UpdatedAt, now), snap.Kind, snap.ID, a.ExpectedVersion)
 	if err != nil {
@@ -145,4 +134,35 @@ func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) 
 		return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, persistence.ErrConflict)
 	}
 	return fmt.Errorf("append %s/%s: %w", snap.Kind, snap.ID, err)
+}
+
+// statements are the writer's prepared statements: appends run them thousands of times a second,
+// and parsing SQL each time would cost more than executing it.
+type statements struct {
+	version, holder, insert, update, journal *sql.Stmt
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		into **sql.Stmt
+		sql  string
+	}{
+		{&s.stmt.version, `SELECT version FROM entities WHERE kind = ? AND id = ?`},
+		{&s.stmt.holder, `SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`},
+		{&s.stmt.insert, `INSERT INTO entities
+			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.stmt.update, `UPDATE entities SET
+			version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, updated_at = ?
+			WHERE kind = ? AND id = ? AND version = ?`},
+		{&s.stmt.journal, `INSERT INTO journal (kind, id, version, event_id, type, actor, time, data, published)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`},
+	} {
+		st, err := s.write.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("prepare %.40q: %w", p.sql, err)
+		}
+		*p.into = st
+	}
+	return nil
 }

@@ -22,8 +22,10 @@ CREATE INDEX entities_source ON entities (kind, source, created_at DESC, id DESC
 CREATE INDEX entities_owner ON entities (kind, owner, created_at DESC, id DESC);
 CREATE INDEX entities_score ON entities (kind, score);
 
--- seq is the commit sequence: the outbox is read in seq order.
+-- seq is the commit sequence (the rowid, assigned in insert order by the one writer): the outbox
+-- is read in seq order.
 CREATE TABLE journal (
+    seq       INTEGER PRIMARY KEY,
     kind      TEXT    NOT NULL,
     id        TEXT    NOT NULL,
     version   INTEGER NOT NULL,
@@ -33,8 +35,7 @@ CREATE TABLE journal (
     time      INTEGER NOT NULL,
     data      TEXT    NOT NULL,
     published INTEGER NOT NULL DEFAULT 0,
-    seq       INTEGER NOT NULL UNIQUE,
-    PRIMARY KEY (kind, id, version),
+    UNIQUE (kind, id, version),
     FOREIGN KEY (kind, id) REFERENCES entities (kind, id)
 );
 CREATE INDEX journal_unpublished ON journal (seq) WHERE published = 0;

@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aidacrm/aida/persistence"
+)
+
+// BenchmarkAppend measures appends of new entities (two journal rows and a snapshot of about
+// 2 KB each, like a captured lead) in batches of 256.
+func BenchmarkAppend(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	state := make([]byte, 2048)
+	for i := range state {
+		state[i] = 'x'
+	}
+	state[0], state[len(state)-1] = '"', '"'
+	now := time.Now()
+	n := 0
+	b.ResetTimer()
+	for b.Loop() {
+		batch := make([]persistence.Append, 256)
+		for i := range batch {
+			n++
+			id := fmt.Sprintf("id-%09d", n)
+			batch[i] = persistence.Append{
+				Events: []persistence.Entry{
+					{Kind: "lead", ID: id, Version: 1, EventID: id + "-1", Type: "crm.lead.captured", Actor: "bench", Time: now, Data: state},
+					{Kind: "lead", ID: id, Version: 2, EventID: id + "-2", Type: "crm.lead.qualified", Actor: "bench", Time: now, Data: state[:512]},
+				},
+				Snapshot: persistence.Record{Kind: "lead", ID: id, Version: 2, State: state,
+					Index: persistence.Index{Status: "new", Source: "web", UniqueKey: id + "@x.example", Score: 500}},
+			}
+		}
+		for _, err := range s.Append(ctx, batch) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*256)/b.Elapsed().Seconds(), "appends/s")
+}
