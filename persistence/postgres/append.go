@@ -57,7 +57,10 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 	}
 	errs := make([]error, len(idx))
 	w := &pgx.Batch{}
-	var j journalRows
+	var (
+		j     journalRows
+		snaps snapshotRows
+	)
 	for n, i := range idx {
 		a := batch[i]
 		snap := a.Snapshot
@@ -81,10 +84,11 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 			holders[uniqueKey{snap.Kind, key}] = snap.ID
 		}
 		rows[ek] = stored{version: snap.Version, key: key}
-		queueSnapshot(w, a, now)
+		snaps.add(a, now)
 		j.add(a, now)
 	}
-	if w.Len() > 0 {
+	if len(j.ids) > 0 {
+		snaps.queue(w)
 		j.queue(w)
 		if err := tx.SendBatch(ctx, w).Close(); err != nil {
 			return nil, fmt.Errorf("write: %w", err)
@@ -148,29 +152,76 @@ func lookup(ctx context.Context, tx pgx.Tx, batch []persistence.Append, idx []in
 	return rows, holders, nil
 }
 
-// queueSnapshot queues the insert (expected version 0) or the guarded update of a snapshot.
-func queueSnapshot(b *pgx.Batch, a persistence.Append, now time.Time) {
+// snapshotRows collects the snapshot rows of a transaction as columns: one INSERT … SELECT FROM
+// unnest for new entities and one UPDATE … FROM unnest for the others. One statement per kind of
+// write costs PostgreSQL a fraction of one statement per row.
+type snapshotRows struct {
+	insert, update snapshotColumns
+	updates        int
+}
+
+type snapshotColumns struct {
+	kinds, ids, states                  []string
+	status, sources, owners, keys, amts []*string
+	scores                              []*int32
+	versions, expected                  []int64
+	created, updated                    []time.Time
+}
+
+func (r *snapshotRows) add(a persistence.Append, now time.Time) {
+	c := &r.insert
+	if a.ExpectedVersion != 0 {
+		c = &r.update
+		r.updates++
+	}
 	snap, ix := a.Snapshot, a.Snapshot.Index
-	if a.ExpectedVersion == 0 {
+	c.kinds, c.ids, c.states = append(c.kinds, snap.Kind), append(c.ids, snap.ID), append(c.states, jsonText(snap.State))
+	c.status, c.sources = append(c.status, nullText(ix.Status)), append(c.sources, nullText(ix.Source))
+	c.owners, c.keys, c.amts = append(c.owners, nullText(ix.Owner)), append(c.keys, nullText(ix.UniqueKey)), append(c.amts, nullText(ix.Amount))
+	var sc *int32
+	if ix.Score >= 0 {
+		v := ix.Score
+		sc = &v
+	}
+	c.scores = append(c.scores, sc)
+	c.versions, c.expected = append(c.versions, snap.Version), append(c.expected, a.ExpectedVersion)
+	c.created, c.updated = append(c.created, stamp(snap.CreatedAt, now)), append(c.updated, stamp(snap.UpdatedAt, now))
+}
+
+func (r *snapshotRows) queue(b *pgx.Batch) {
+	if c := r.insert; len(c.ids) > 0 {
 		b.Queue(`INSERT INTO entities
 			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
-			VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10::text::numeric, $11, $12)`,
-			snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
-			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
-			stamp(snap.CreatedAt, now), stamp(snap.UpdatedAt, now))
-		return
+			SELECT k, i, v, st::jsonb, s, src, o, key, sc, amt::numeric, c, u
+			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+				$8::text[], $9::int[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+				AS x(k, i, v, st, s, src, o, key, sc, amt, c, u)`,
+			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.created, c.updated)
 	}
-	b.Queue(`UPDATE entities SET version = $3, state = $4::text::jsonb, status = $5, source = $6, owner = $7,
-			unique_key = $8, score = $9, amount = $10::text::numeric, updated_at = $11
-		WHERE kind = $1 AND id = $2 AND version = $12`,
-		snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
-		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
-		stamp(snap.UpdatedAt, now), a.ExpectedVersion).Exec(func(ct pgconn.CommandTag) error {
-		if ct.RowsAffected() != 1 {
-			return fmt.Errorf("update %s/%s: %w", snap.Kind, snap.ID, errLostRow)
-		}
+	if c := r.update; len(c.ids) > 0 {
+		want := len(c.ids)
+		b.Queue(`UPDATE entities e SET version = x.v, state = x.st::jsonb, status = x.s, source = x.src, owner = x.o,
+				unique_key = x.key, score = x.sc, amount = x.amt::numeric, updated_at = x.u
+			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+				$8::text[], $9::int[], $10::text[], $11::timestamptz[], $12::bigint[])
+				AS x(k, i, v, st, s, src, o, key, sc, amt, u, expected)
+			WHERE e.kind = x.k AND e.id = x.i AND e.version = x.expected`,
+			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.updated, c.expected,
+		).Exec(func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() != int64(want) {
+				return fmt.Errorf("update %d snapshots, %d changed: %w", want, ct.RowsAffected(), errLostRow)
+			}
+			return nil
+		})
+	}
+}
+
+// nullText stores an empty string as NULL.
+func nullText(s string) *string {
+	if s == "" {
 		return nil
-	})
+	}
+	return &s
 }
 
 // journalRows collects the journal rows of a transaction as columns for one unnest insert.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,11 +20,8 @@ func BenchmarkAppend(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	state := make([]byte, 2048)
-	for i := range state {
-		state[i] = 'x'
-	}
-	state[0], state[len(state)-1] = '"', '"'
+	state := []byte(`{"note":"` + strings.Repeat("x", 2030) + `"}`)
+	small := []byte(`{"note":"` + strings.Repeat("y", 500) + `"}`)
 	now := time.Now()
 	n := 0
 	b.ResetTimer()
@@ -35,7 +33,7 @@ func BenchmarkAppend(b *testing.B) {
 			batch[i] = persistence.Append{
 				Events: []persistence.Entry{
 					{Kind: "lead", ID: id, Version: 1, EventID: id + "-1", Type: "crm.lead.captured", Actor: "bench", Time: now, Data: state},
-					{Kind: "lead", ID: id, Version: 2, EventID: id + "-2", Type: "crm.lead.qualified", Actor: "bench", Time: now, Data: state[:512]},
+					{Kind: "lead", ID: id, Version: 2, EventID: id + "-2", Type: "crm.lead.qualified", Actor: "bench", Time: now, Data: small},
 				},
 				Snapshot: persistence.Record{Kind: "lead", ID: id, Version: 2, State: state,
 					Index: persistence.Index{Status: "new", Source: "web", UniqueKey: id + "@x.example", Score: 500}},
