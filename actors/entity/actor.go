@@ -73,6 +73,7 @@ type shell[S proto.Message] struct {
 
 	id        string
 	state     S // zero: does not exist (or not loaded)
+	frozen    S // a copy of state handed out in replies, shared until state changes
 	loaded    bool
 	version   int64
 	createdAt time.Time
@@ -148,7 +149,7 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 // load reads the snapshot, or starts empty for a fresh ID.
 func (a *shell[S]) load(ctx context.Context, fresh bool, now time.Time) error {
 	var zero S
-	a.state, a.version, a.createdAt = zero, 0, now
+	a.state, a.frozen, a.version, a.createdAt = zero, zero, 0, now
 	if fresh {
 		a.loaded = true
 		return nil
@@ -213,19 +214,26 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		return storeFault(a.b.Kind, a.id, err)
 	}
 	a.version = next
+	var zero S
+	a.frozen = zero // the state changed: the next reply copies it again
 	return nil
 }
 
 func (a *shell[S]) unload() {
 	var zero S
-	a.state, a.version, a.loaded = zero, 0, false
+	a.state, a.frozen, a.version, a.loaded = zero, zero, 0, false
 }
 
+// view wraps the frozen copy of the state in a reply. The copy is made once per change and
+// shared by every reply until the next change: replies are read-only for their receivers.
 func (a *shell[S]) view(created bool) *aidapb.Reply {
 	if !a.state.ProtoReflect().IsValid() {
 		return errorReply(fault.New(fault.NotFound, "no %s with id %s", a.b.Kind, a.id))
 	}
-	r := a.b.View(proto.Clone(a.state).(S))
+	if !a.frozen.ProtoReflect().IsValid() {
+		a.frozen = proto.Clone(a.state).(S)
+	}
+	r := a.b.View(a.frozen)
 	r.Created = created
 	return r
 }

@@ -9,10 +9,13 @@
 //  4. appends events and snapshot to the store in one transaction, through group commit,
 //  5. replies only after the append succeeded — nothing acknowledged is lost.
 //
-// A failed append discards the in-memory state (the next command reloads it); a version conflict
-// stops the actor, so the next message activates it afresh. A panic is answered with an internal
+// A failed append, a version conflict included, discards the in-memory state: the next command
+// reloads it from the store. A panic is answered with an internal
 // error and re-raised, so protoactor's supervisor restarts the actor, which reloads from the store.
 // Commands carry their caller's deadline; one that waited past it in the mailbox is answered
 // "unavailable" without being applied, so an overloaded actor sheds load instead of queueing
 // forever. An actor idle for PassivateAfter stops; its state is already in the store.
+//
+// Replies carry a copy of the state made once per change and shared by every reply until the
+// next change; whoever receives a reply reads it and never modifies it.
 package entity
