@@ -66,15 +66,18 @@ func Props[S proto.Message](b Behavior[S], d Deps) *actor.Props {
 	})
 }
 
+// emptyLinger is how long an actor whose entity does not exist stays in memory.
+const emptyLinger = time.Second
+
 // shell is one entity actor. It owns its state: no locks.
 type shell[S proto.Message] struct {
 	b Behavior[S]
 	d *Deps
 
 	id        string
-	state     S // zero: does not exist (or not loaded)
-	frozen    S // a copy of state handed out in replies, shared until state changes
+	state     S // zero: does not exist (or not loaded); never modified once set (copy on write)
 	loaded    bool
+	lingering bool // the entity does not exist: the actor passivates after emptyLinger
 	version   int64
 	createdAt time.Time
 }
@@ -93,6 +96,17 @@ func (a *shell[S]) Receive(ctx actor.Context) {
 		a.d.Metrics.stopped(a.b.Kind)
 	case *aidapb.Command:
 		ctx.Respond(a.handle(m))
+		// An actor with nothing to hold (a get of an unknown ID, a create that failed) leaves
+		// memory after emptyLinger instead of PassivateAfter.
+		empty := a.loaded && !a.state.ProtoReflect().IsValid()
+		if empty != a.lingering {
+			a.lingering = empty
+			if empty {
+				ctx.SetReceiveTimeout(emptyLinger)
+			} else {
+				ctx.SetReceiveTimeout(a.d.PassivateAfter)
+			}
+		}
 	}
 }
 
@@ -149,7 +163,7 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 // load reads the snapshot, or starts empty for a fresh ID.
 func (a *shell[S]) load(ctx context.Context, fresh bool, now time.Time) error {
 	var zero S
-	a.state, a.frozen, a.version, a.createdAt = zero, zero, 0, now
+	a.state, a.version, a.createdAt = zero, 0, now
 	if fresh {
 		a.loaded = true
 		return nil
@@ -170,24 +184,28 @@ func (a *shell[S]) load(ctx context.Context, fresh bool, now time.Time) error {
 	return nil
 }
 
-// persist stamps and applies events, then appends them with the new snapshot. On failure the
-// in-memory state is dropped, so the next command starts from the store again.
+// persist stamps events and applies them to a copy of the state, then appends them with the new
+// snapshot; only then does the copy become the state. When the append fails the in-memory state
+// is dropped (the store may or may not hold the change), so the next command reloads it.
 func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*aidapb.Event, now time.Time) error {
 	actorName := cmd.GetActor()
 	if actorName == "" {
 		actorName = "api"
 	}
 	ts := timestamppb.New(now)
+	state := a.state // copy on write: replies in flight may still read a.state
+	if state.ProtoReflect().IsValid() {
+		state = proto.Clone(state).(S)
+	}
 	entries := make([]persistence.Entry, len(events))
 	for i, e := range events {
 		e.Id = a.d.NewID()
 		e.Actor = actorName
 		e.Time = ts
 		e.Version = a.version + int64(i) + 1
-		a.state = a.b.Apply(a.state, e)
+		state = a.b.Apply(state, e)
 		data, err := protojson.Marshal(e)
 		if err != nil {
-			a.unload()
 			return fault.Wrap(fault.Internal, err, "encode %s event", e.GetType())
 		}
 		entries[i] = persistence.Entry{
@@ -195,9 +213,8 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 			Type: e.GetType(), Actor: actorName, Time: now, Data: data,
 		}
 	}
-	state, err := protojson.Marshal(a.state)
+	snapshot, err := protojson.Marshal(state)
 	if err != nil {
-		a.unload()
 		return fault.Wrap(fault.Internal, err, "encode %s snapshot", a.b.Kind)
 	}
 	next := a.version + int64(len(events))
@@ -205,35 +222,30 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		ExpectedVersion: a.version,
 		Events:          entries,
 		Snapshot: persistence.Record{
-			Kind: a.b.Kind, ID: a.id, Version: next, State: state,
-			Index: a.b.Index(a.state), CreatedAt: a.createdAt, UpdatedAt: now,
+			Kind: a.b.Kind, ID: a.id, Version: next, State: snapshot,
+			Index: a.b.Index(state), CreatedAt: a.createdAt, UpdatedAt: now,
 		},
 	})
 	if err != nil {
 		a.unload()
 		return storeFault(a.b.Kind, a.id, err)
 	}
-	a.version = next
-	var zero S
-	a.frozen = zero // the state changed: the next reply copies it again
+	a.state, a.version = state, next
 	return nil
 }
 
 func (a *shell[S]) unload() {
 	var zero S
-	a.state, a.frozen, a.version, a.loaded = zero, zero, 0, false
+	a.state, a.version, a.loaded = zero, 0, false
 }
 
-// view wraps the frozen copy of the state in a reply. The copy is made once per change and
-// shared by every reply until the next change: replies are read-only for their receivers.
+// view wraps the state in a reply. The state is never modified once set (persist applies events
+// to a copy), so replies share it without copying; their receivers only read them.
 func (a *shell[S]) view(created bool) *aidapb.Reply {
 	if !a.state.ProtoReflect().IsValid() {
 		return errorReply(fault.New(fault.NotFound, "no %s with id %s", a.b.Kind, a.id))
 	}
-	if !a.frozen.ProtoReflect().IsValid() {
-		a.frozen = proto.Clone(a.state).(S)
-	}
-	r := a.b.View(a.frozen)
+	r := a.b.View(a.state)
 	r.Created = created
 	return r
 }

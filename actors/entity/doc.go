@@ -16,6 +16,7 @@
 // "unavailable" without being applied, so an overloaded actor sheds load instead of queueing
 // forever. An actor idle for PassivateAfter stops; its state is already in the store.
 //
-// Replies carry a copy of the state made once per change and shared by every reply until the
-// next change; whoever receives a reply reads it and never modifies it.
+// The state is copied on write: persist applies events to a copy, which replaces the state once
+// the append succeeded. Replies therefore share the state without copying it; whoever receives
+// a reply reads it and never modifies it.
 package entity

@@ -48,7 +48,9 @@ func NewGateway(actors Requester, store Reader, defaultAutonomy int32) *Gateway 
 }
 
 // Capture creates a lead, or returns the lead that already has its email (duplicate true). The
-// store's unique index on the normalised email settles races between concurrent captures.
+// store's unique index on the normalised email decides: the capture goes straight to a fresh
+// actor, and when its append finds the email taken, the lead holding it is the answer. New leads,
+// the common case, cost no lookup; concurrent captures of one email make exactly one lead.
 func (g *Gateway) Capture(ctx context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error) {
 	c := cmd.GetCaptureLead()
 	if c == nil {
@@ -62,15 +64,9 @@ func (g *Gateway) Capture(ctx context.Context, cmd *aidapb.Command) (*aidapb.Lea
 	if c.AutonomyLevel == 0 {
 		c.AutonomyLevel = g.defaultAutonomy
 	}
-	if l, err := g.leadByEmail(ctx, email); err == nil {
-		return l, true, nil
-	} else if fault.CodeOf(err) != fault.NotFound {
-		return nil, false, err
-	}
 	cmd.Fresh = true
 	reply, err := g.send(ctx, KindLead, g.newID(), cmd)
 	if fault.CodeOf(err) == fault.Duplicate {
-		// Another capture of the same email won the race; answer with its lead.
 		l, err := g.leadByEmail(ctx, email)
 		return l, err == nil, err
 	}

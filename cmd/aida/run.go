@@ -30,6 +30,7 @@ const usage = `aida — a runtime for autonomous CRM agents.
 Usage:
   aida [serve] [settings]   start the server (the default command)
   aida migrate [settings]   apply the database schema and exit
+  aida bench [--quick]      measure AIDA against baselines in the same run (see aida bench -h)
   aida version              print the version
   aida help                 print this help
 
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "version":
 		fmt.Fprintln(stdout, "aida", version())
 		return 0
+	case "bench":
+		return runBench(ctx, args, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprintf(stderr, "aida: unknown command %q; run `aida help`\n", cmd)

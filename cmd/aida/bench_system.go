@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/gofiber/fiber/v2"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/actors/lead"
+	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/persistence/postgres/pgtest"
+	"github.com/aidacrm/aida/runtime/cluster"
+	"github.com/aidacrm/aida/runtime/host"
+)
+
+// config returns a server configuration for a scenario: a free port, its own data directory,
+// actors that stay resident for the whole run.
+func (b *bencher) config(name string) Config {
+	cfg := Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = filepath.Join(b.dir, name)
+	cfg.PassivateAfter = time.Hour
+	cfg.RequestTimeout = 30 * time.Second
+	return cfg
+}
+
+// startSystem starts a whole server in this process; stop stops it.
+func (b *bencher) startSystem(ctx context.Context, cfg Config, extra ...cluster.Kind) (sys *system, stop func(), err error) {
+	h := host.New(b.logger, time.Minute)
+	sys = newSystem(cfg, b.logger, nil)
+	sys.extraKinds = extra
+	sys.add(h)
+	if err := h.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	return sys, func() { _ = h.Stop() }, nil
+}
+
+// postgresURL starts the run's private PostgreSQL on first use and returns a fresh database.
+func (b *bencher) postgresURL(ctx context.Context, name string) (string, error) {
+	b.pgOnce.Do(func() {
+		dir := filepath.Join(b.dir, "pg")
+		if b.pgErr = os.Mkdir(dir, 0o755); b.pgErr == nil {
+			b.pg, b.pgErr = pgtest.StartServer(dir)
+		}
+	})
+	if b.pgErr != nil {
+		return "", fmt.Errorf("start PostgreSQL: %w", b.pgErr)
+	}
+	return b.pg.CreateDatabase(ctx, name)
+}
+
+// close releases what the scenarios started.
+func (b *bencher) close() {
+	if b.pg != nil {
+		b.pg.Close()
+	}
+}
+
+// bareKind is the baseline actor: it answers every command with an empty reply and loads nothing.
+const bareKind = "bare"
+
+type bare struct{}
+
+var bareReply = &aidapb.Reply{}
+
+func (bare) Receive(ctx actor.Context) {
+	if _, ok := ctx.Message().(*aidapb.Command); ok {
+		ctx.Respond(bareReply)
+	}
+}
+
+func bareKinds() cluster.Kind {
+	return cluster.Kind{Name: bareKind, Props: actor.PropsFromProducer(func() actor.Actor { return bare{} })}
+}
+
+// helloServer is B1's baseline: a fiber hello-world handler in the same binary.
+func helloServer() (addr string, stop func(), err error) {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/hello", func(c *fiber.Ctx) error {
+		return c.JSON(fiber.Map{"hello": "world"})
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = app.Listener(ln)
+		close(done)
+	}()
+	return ln.Addr().String(), func() { _ = app.Shutdown(); <-done }, nil
+}
+
+// captureCmd is the capture every write scenario sends, for a given email.
+func captureCmd(email string) *aidapb.Command {
+	return &aidapb.Command{Actor: "bench", Body: &aidapb.Command_CaptureLead{CaptureLead: &aidapb.CaptureLead{
+		Email: email, FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Engines Ltd",
+		Source: "demo_request", Campaign: "spring", AutonomyLevel: 2,
+		Utm: map[string]string{"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": "pricing"}}}}
+}
+
+// sampleAppend builds the append a capture produces, as the entity shell would: the same
+// events, snapshot and index columns, for id and email.
+func sampleAppend(id, email string, now time.Time) (persistence.Append, error) {
+	cmd := captureCmd(email)
+	cmd.Id = id
+	events, err := lead.Decide(nil, cmd, now)
+	if err != nil {
+		return persistence.Append{}, err
+	}
+	var s *aidapb.Lead
+	entries := make([]persistence.Entry, len(events))
+	for i, e := range events {
+		e.Id, e.Actor, e.Time, e.Version = entity.NewID(), "bench", timestamppb.New(now), int64(i+1)
+		s = lead.Apply(s, e)
+		data, err := protojson.Marshal(e)
+		if err != nil {
+			return persistence.Append{}, err
+		}
+		entries[i] = persistence.Entry{Kind: entity.KindLead, ID: id, Version: e.Version, EventID: e.Id,
+			Type: e.GetType(), Actor: "bench", Time: now, Data: data}
+	}
+	state, err := protojson.Marshal(s)
+	if err != nil {
+		return persistence.Append{}, err
+	}
+	return persistence.Append{Events: entries, Snapshot: persistence.Record{Kind: entity.KindLead, ID: id,
+		Version: int64(len(events)), State: state, Index: lead.Index(s), CreatedAt: now, UpdatedAt: now}}, nil
+}
+
+// fanOut runs n calls of f over c goroutines and returns the latency of each call, sorted,
+// and the elapsed time.
+func fanOut(ctx context.Context, n, c int, f func(i int) error) ([]time.Duration, time.Duration, error) {
+	lat := make([]time.Duration, n)
+	errs := make([]error, c)
+	var next sync.Mutex
+	i := 0
+	take := func() int {
+		next.Lock()
+		defer next.Unlock()
+		if i >= n || ctx.Err() != nil {
+			return -1
+		}
+		i++
+		return i - 1
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range c {
+		wg.Go(func() {
+			for k := take(); k >= 0; k = take() {
+				t := time.Now()
+				if err := f(k); err != nil {
+					errs[w] = err
+					return
+				}
+				lat[k] = time.Since(t)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			return nil, elapsed, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, elapsed, err
+	}
+	sortDurations(lat)
+	return lat, elapsed, nil
+}
