@@ -139,26 +139,30 @@ func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) 
 // statements are the writer's prepared statements: appends run them thousands of times a second,
 // and parsing SQL each time would cost more than executing it.
 type statements struct {
-	version, holder, insert, update, journal *sql.Stmt
+	version, holder, insert, update, journal *sql.Stmt // on the writer
+	load, find                               *sql.Stmt // on the read pool
 }
 
 func (s *Store) prepare(ctx context.Context) error {
 	for _, p := range []struct {
 		into **sql.Stmt
 		sql  string
+		db   *sql.DB
 	}{
-		{&s.stmt.version, `SELECT version FROM entities WHERE kind = ? AND id = ?`},
-		{&s.stmt.holder, `SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`},
+		{&s.stmt.load, `SELECT ` + entityColumns + ` FROM entities WHERE kind = ? AND id = ?`, s.read},
+		{&s.stmt.find, `SELECT id FROM entities WHERE kind = ? AND unique_key = ?`, s.read},
+		{&s.stmt.version, `SELECT version FROM entities WHERE kind = ? AND id = ?`, s.write},
+		{&s.stmt.holder, `SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`, s.write},
 		{&s.stmt.insert, `INSERT INTO entities
 			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.write},
 		{&s.stmt.update, `UPDATE entities SET
 			version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, updated_at = ?
-			WHERE kind = ? AND id = ? AND version = ?`},
+			WHERE kind = ? AND id = ? AND version = ?`, s.write},
 		{&s.stmt.journal, `INSERT INTO journal (kind, id, version, event_id, type, actor, time, data, published)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, s.write},
 	} {
-		st, err := s.write.PrepareContext(ctx, p.sql)
+		st, err := p.db.PrepareContext(ctx, p.sql)
 		if err != nil {
 			return fmt.Errorf("prepare %.40q: %w", p.sql, err)
 		}

@@ -36,7 +36,7 @@ func (s *Store) Load(ctx context.Context, kind, id string) (persistence.Record, 
 	if err := s.checkOpen("load"); err != nil {
 		return persistence.Record{}, err
 	}
-	row := s.read.QueryRowContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND id = ?`, kind, id)
+	row := s.stmt.load.QueryRowContext(ctx, kind, id)
 	r, err := scanRecord(row)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -56,7 +56,7 @@ func (s *Store) FindUnique(ctx context.Context, kind, key string) (string, error
 		return "", fmt.Errorf("find %s key %q: %w", kind, key, persistence.ErrNotFound)
 	}
 	var id string
-	err := s.read.QueryRowContext(ctx, `SELECT id FROM entities WHERE kind = ? AND unique_key = ?`, kind, key).Scan(&id)
+	err := s.stmt.find.QueryRowContext(ctx, kind, key).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", fmt.Errorf("find %s key %q: %w", kind, key, persistence.ErrNotFound)

@@ -73,10 +73,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	if err := s.prepare(ctx); err != nil {
-		_ = write.Close()
-		return nil, err
-	}
 	read, err := sql.Open("sqlite", dsn(path, cfg, true))
 	if err != nil {
 		_ = write.Close()
@@ -85,6 +81,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	read.SetMaxOpenConns(cfg.readers)
 	read.SetMaxIdleConns(cfg.readers)
 	s.read = read
+	if err := s.prepare(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
