@@ -47,7 +47,7 @@ test:
 	exit $$status
 
 bench: build
-	./$(AIDA) bench
+	./$(AIDA) bench --out BENCHMARKS.md
 
 lint:
 	@out="$$(gofmt -l $(GOFILES))"; \
