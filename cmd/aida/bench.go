@@ -186,7 +186,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprint(stdout, table)
 	if o.out != "" {
 		cmdline := "aida bench " + strings.Join(args, " ")
-		if err := os.WriteFile(o.out, []byte(renderReport(table, cmdline)), 0o644); err != nil {
+		report := renderReport(table, cmdline) + keptHistory(o.out)
+		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
 			fmt.Fprintln(stderr, "aida bench:", err)
 			return 1
 		}
@@ -227,6 +228,22 @@ func renderReport(table, cmdline string) string {
 	sb.WriteString("process with the same load generator (`bench/load`), so the ratio is what to compare.\n\n")
 	sb.WriteString(table)
 	return sb.String()
+}
+
+// historyMarker starts the hand-written part of the report (profiles, before and after), which
+// a new run keeps.
+const historyMarker = "<!-- history: kept by aida bench -->"
+
+// keptHistory returns the hand-written part of an existing report, or "".
+func keptHistory(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if i := strings.Index(string(b), historyMarker); i >= 0 {
+		return "\n" + string(b[i:])
+	}
+	return ""
 }
 
 // memTotal reads the machine's memory from /proc/meminfo.

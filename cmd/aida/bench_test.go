@@ -48,3 +48,18 @@ func TestBenchQuick(t *testing.T) {
 		t.Errorf("no progress shown on stderr:\n%s", stderr.String())
 	}
 }
+
+func TestReportKeepsHistory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	if got := keptHistory(path); got != "" {
+		t.Fatalf("history of a missing file = %q", got)
+	}
+	old := "# Benchmarks\n\n| old table |\n\n" + historyMarker + "\n\n## Before and after\n\nnotes\n"
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := keptHistory(path)
+	if !strings.Contains(got, "## Before and after") || strings.Contains(got, "old table") {
+		t.Fatalf("keptHistory = %q; want the part from the marker on", got)
+	}
+}
