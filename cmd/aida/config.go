@@ -109,7 +109,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 		}
 		fs.Var(s.value, s.flag, s.help+" ($"+s.env+")")
 	}
-	fs.Usage = func() { printSettings(out, &cfg) }
+	fs.Usage = func() {} // run prints the help on flag.ErrHelp
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -119,7 +119,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	return cfg, cfg.Validate()
 }
 
-func printSettings(w io.Writer, c *Config) {
+func printSettings(w io.Writer) {
 	d := Default()
 	fmt.Fprintln(w, "Settings (flag, environment variable, default):")
 	for _, s := range d.settings() {

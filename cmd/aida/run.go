@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func printHelp(w io.Writer) {
 	fmt.Fprint(w, usage)
-	printSettings(w, nil)
+	printSettings(w)
 	fmt.Fprintln(w, "\nFlags override environment variables. Durations look like 500ms, 30s, 10m.")
 }
 
