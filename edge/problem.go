@@ -14,19 +14,16 @@ import (
 	"github.com/aidacrm/aida/persistence"
 )
 
-// problemOf maps an error to the problem the client sees. This is the one place errors become
-// HTTP statuses. internal is true when the error is a bug to log, not a client's mistake.
+// problemOf maps an error to the problem the client sees. The contract's errors map through
+// rest.ProblemOf, shared with the NATS adapter; fiber's own errors and bare store errors are
+// mapped here. internal is true when the error is a bug to log, not a client's mistake.
 func problemOf(err error) (p rest.Problem, internal bool) {
 	var fe *fault.Error
 	var fiberErr *fiber.Error
 	switch {
-	case errors.As(err, &fe) && fe.Code != fault.Internal && fe.Code != fault.Code(0):
-		return faultProblem(fe), false
-	case errors.Is(err, rest.ErrBadJSON):
-		return problem(http.StatusBadRequest, "bad-request", "Malformed request", err.Error()), false
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return problem(http.StatusServiceUnavailable, "timeout", "Service unavailable",
-			"the request did not complete in time; retry"), false
+	case errors.As(err, &fe) && fe.Code != fault.Internal && fe.Code != fault.Code(0),
+		errors.Is(err, rest.ErrBadJSON), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return rest.ProblemOf(err)
 	case errors.As(err, &fiberErr):
 		return fiberProblem(fiberErr), false
 	case errors.Is(err, persistence.ErrBadCursor):
@@ -42,40 +39,12 @@ func problemOf(err error) (p rest.Problem, internal bool) {
 	case errors.Is(err, persistence.ErrUnavailable), errors.Is(err, persistence.ErrClosed):
 		return problem(http.StatusServiceUnavailable, "unavailable", "Service unavailable",
 			"the store is unavailable; retry"), false
-	default:
-		return problem(http.StatusInternalServerError, "internal", "Internal error",
-			"an internal error occurred; quote the request id when reporting it"), true
 	}
+	return rest.ProblemOf(err)
 }
 
 func problem(status int, slug, title, detail string) rest.Problem {
 	return rest.Problem{Type: "/problems/" + slug, Title: title, Status: status, Detail: detail}
-}
-
-// faultProblem maps a fault code to its status.
-func faultProblem(e *fault.Error) rest.Problem {
-	var p rest.Problem
-	switch e.Code {
-	case fault.NotFound:
-		p = problem(http.StatusNotFound, "not-found", "Not found", e.Message)
-	case fault.Invalid:
-		p = problem(http.StatusUnprocessableEntity, "invalid", "Invalid request", e.Message)
-		for _, f := range e.Fields {
-			p.Errors = append(p.Errors, rest.FieldError{Field: f.Name, Message: f.Message})
-		}
-	case fault.Transition:
-		p = problem(http.StatusConflict, "transition", "Not allowed in this state", e.Message)
-	case fault.Conflict:
-		p = problem(http.StatusConflict, "conflict", "Conflict", e.Message)
-	case fault.Duplicate:
-		p = problem(http.StatusConflict, "duplicate", "Duplicate", e.Message)
-	case fault.Unavailable:
-		p = problem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", e.Message)
-	default:
-		p = problem(http.StatusInternalServerError, "internal", "Internal error",
-			"an internal error occurred; quote the request id when reporting it")
-	}
-	return p
 }
 
 // fiberProblem maps the errors fiber raises itself (no route, method, body too large).

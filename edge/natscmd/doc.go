@@ -1,0 +1,44 @@
+// Package natscmd lets other services command entity actors over NATS request-reply, with the
+// same commands, JSON bodies, views, statuses and problems as the REST edge.
+//
+// # Subjects
+//
+// A request goes to aida.cmd.<kind>.<id>: kind is lead, deal or account; id is the entity's
+// UUID, or "new" for the commands that create one (a lead's capture, a deal's or an account's
+// create). The server subscribes to aida.cmd.> in the queue group "aida", so each request is
+// handled by exactly one of the nodes that run a Server, and a malformed subject still gets an
+// answer.
+//
+// # Requests
+//
+// The payload is a JSON object {"command": "<name>", "data": {…}} whose data is exactly the REST
+// body of the same route. The commands, mirroring REST:
+//
+//	lead:    capture (id new), get, update (PATCH), archive (DELETE; data {"reason"}), restore,
+//	         status, autonomy, note, convert, timeline (data {"after", "limit"})
+//	deal:    create (id new), get, update, stage, autonomy, note, timeline
+//	account: create (id new), get, update, autonomy, timeline
+//
+// Commands without a REST body (get, restore) take no data, null or {}; archive and timeline
+// take their REST query parameters as data fields. The Aida-Actor header names who asks
+// (journaled as the command's actor and a note's author; default "nats"); Aida-Request-Id is
+// echoed, or one is made.
+//
+// # Replies
+//
+// Every request that carries a reply subject gets exactly one reply, never a panic and never
+// silence: {"status": <HTTP status>, "data": <the REST JSON>} on success, or {"status": <4xx or
+// 5xx>, "problem": <the REST problem+json>} on failure. The reply's headers carry Status (the
+// same number), Aida-Request-Id, Content-Type and, on a 503, Retry-After: 1. A payload that is
+// not a JSON object is a 400; an unknown kind or an id that is not a UUID (or "new" where the
+// command does not create) a 404; an unknown command, a create sent to an id, or invalid data a
+// 422 naming the fields; domain errors map as in REST (404, 409, 422, 503); an overloaded
+// server answers 503 at once. A problem's instance is the subject.
+//
+// # Limits and lifecycle
+//
+// Each request runs in its own goroutine with a deadline (WithTimeout, default 10 s); at most
+// WithConcurrency requests (default 256) run at once, and the next ones are answered 503 until
+// one finishes. Start subscribes; Stop drains the subscription, so that every request already
+// received is answered, and waits for the running handlers.
+package natscmd
