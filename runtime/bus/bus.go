@@ -1,0 +1,152 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Bus is a connection to NATS with JetStream and the CRM_EVENTS stream. It reconnects forever;
+// while disconnected, publishes wait in the client's reconnect buffer.
+type Bus struct {
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	stream  StreamConfig
+	logger  *slog.Logger
+	metrics busMetrics
+}
+
+// Option configures Connect.
+type Option func(*options)
+
+type options struct {
+	name          string
+	logger        *slog.Logger
+	stream        StreamConfig
+	registerer    prometheus.Registerer
+	reconnectBuf  int
+	reconnectWait time.Duration
+	ackTimeout    time.Duration
+}
+
+// WithName sets the connection name the server shows (default "aida").
+func WithName(name string) Option { return func(o *options) { o.name = name } }
+
+// WithLogger sets the logger of connection events, written at debug level (default: none).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithStream sets the stream configuration (default DefaultStreamConfig).
+func WithStream(cfg StreamConfig) Option { return func(o *options) { o.stream = cfg } }
+
+// WithRegisterer registers the bus metrics (aida_bus_state_*) with r (default: not registered).
+func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.registerer = r } }
+
+// WithReconnectBuffer sets how many bytes of publishes the client keeps while disconnected
+// (default 8 MiB).
+func WithReconnectBuffer(bytes int) Option { return func(o *options) { o.reconnectBuf = bytes } }
+
+// WithReconnectWait sets the pause between reconnect attempts to one server (default 1 s).
+func WithReconnectWait(d time.Duration) Option { return func(o *options) { o.reconnectWait = d } }
+
+// WithAckTimeout sets how long an asynchronous JetStream publish waits for its ack (default 5 s).
+func WithAckTimeout(d time.Duration) Option { return func(o *options) { o.ackTimeout = d } }
+
+// Connect connects to the NATS server at url (a comma-separated list for a cluster) and creates
+// or updates the stream. The first connection must succeed before ctx ends; after that the bus
+// reconnects forever.
+func Connect(ctx context.Context, url string, opts ...Option) (*Bus, error) {
+	o := options{name: "aida", reconnectBuf: 8 << 20, reconnectWait: time.Second, ackTimeout: 5 * time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	o.stream = o.stream.withDefaults()
+	dial := 5 * time.Second
+	if d, ok := ctx.Deadline(); ok {
+		dial = max(time.Until(d), time.Millisecond)
+	}
+	log := o.logger
+	nc, err := nats.Connect(url,
+		nats.Name(o.name),
+		nats.Timeout(dial),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(o.reconnectWait),
+		nats.ReconnectBufSize(o.reconnectBuf),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			log.Debug("nats disconnected", "err", err)
+		}),
+		nats.ReconnectHandler(func(c *nats.Conn) {
+			log.Debug("nats reconnected", "url", c.ConnectedUrlRedacted())
+		}),
+		nats.ClosedHandler(func(*nats.Conn) { log.Debug("nats connection closed") }),
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			subject := ""
+			if sub != nil {
+				subject = sub.Subject
+			}
+			log.Debug("nats async error", "subject", subject, "err", err)
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(o.ackTimeout))
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if err := ensureStream(ctx, js, o.stream); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Bus{nc: nc, js: js, stream: o.stream, logger: log, metrics: newBusMetrics(o.registerer, log)}, nil
+}
+
+// Conn returns the underlying connection, for request-reply and core subscriptions.
+func (b *Bus) Conn() *nats.Conn { return b.nc }
+
+// JetStream returns the JetStream context of the connection, for consumers.
+func (b *Bus) JetStream() jetstream.JetStream { return b.js }
+
+// Stream returns the configuration of the events stream.
+func (b *Bus) Stream() StreamConfig { return b.stream }
+
+// Ping reports whether the bus is connected and JetStream answers before ctx ends (/readyz).
+func (b *Bus) Ping(ctx context.Context) error {
+	if !b.nc.IsConnected() {
+		return ErrDisconnected
+	}
+	if _, err := b.js.AccountInfo(ctx); err != nil {
+		return fmt.Errorf("jetstream account info: %w", err)
+	}
+	return nil
+}
+
+// Close flushes what the client buffered (when connected) and closes the connection.
+func (b *Bus) Close() { b.nc.Close() }
+
+// register registers c with reg (when not nil) and returns the collector to use: c, or the
+// equal collector already registered.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.Logger) C {
+	if reg == nil {
+		return c
+	}
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		log.Warn("register metric", "err", err)
+	}
+	return c
+}

@@ -1,0 +1,86 @@
+package bus
+
+import (
+	"google.golang.org/protobuf/types/known/structpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/aidacrm/aida/api/aidapb"
+)
+
+// sample is one event of the catalogue: every type AIDA journals, on its entity.
+type sample struct {
+	kind, id string
+	ev       *aidapb.Event
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// catalogue returns one event of every type, in an order the entities could have journaled them.
+func catalogue() []sample {
+	at := timestamppb.New(mustTime("2025-03-01T09:00:00Z"))
+	custom, _ := structpb.NewStruct(map[string]any{"plan": "pro", "seats": 12})
+	note := &aidapb.Note{Id: "n1", Text: "Called, wants a demo", Author: "ann", CreatedAt: at}
+	return []sample{
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.captured", Actor: "user:ann", Data: &aidapb.Event_LeadCaptured{LeadCaptured: &aidapb.LeadCaptured{Lead: &aidapb.Lead{
+			Id: "l1", Email: "jo@example.com", FirstName: "Jo", Company: "Acme", Status: "new",
+			Utm: map[string]string{"utm_source": "ads"}, CustomFields: custom, AutonomyLevel: 2, CreatedAt: at,
+		}}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.updated", Actor: "user:ann", Data: &aidapb.Event_LeadUpdated{LeadUpdated: &aidapb.LeadUpdated{
+			Phone: ptr("+15550100"), Owner: ptr("ann"),
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.qualified", Actor: "user:ann", Data: &aidapb.Event_LeadQualified{LeadQualified: &aidapb.LeadQualified{
+			Qualification: &aidapb.Qualification{Score: 810, Confidence: 700, Decision: "qualified", Model: "offline",
+				Dimensions: []*aidapb.Dimension{{Name: "fit", Score: 900, Weight: 40, Reason: "size"}}},
+			NextActions: []*aidapb.NextAction{{Action: "schedule_demo", Mode: "draft", Reason: "L2"}},
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.status_changed", Actor: "user:ann", Data: &aidapb.Event_LeadStatusChanged{LeadStatusChanged: &aidapb.LeadStatusChanged{
+			From: "new", To: "contacted", Reason: "called",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.note_added", Actor: "user:ann", Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{Note: note}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.reminder_set", Actor: "agent:nurture", Data: &aidapb.Event_ReminderSet{ReminderSet: &aidapb.ReminderSet{
+			Name: "nurture", DueAt: at, Payload: custom, Token: "tok-1", Reason: "sequence step 2",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.reminder_fired", Actor: "reminder", Data: &aidapb.Event_ReminderFired{ReminderFired: &aidapb.ReminderFired{
+			Name: "nurture", Token: "tok-1", DueAt: at, Attempts: 1,
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.reminder_cancelled", Actor: "agent:nurture", Data: &aidapb.Event_ReminderCancelled{ReminderCancelled: &aidapb.ReminderCancelled{
+			Name: "nurture", Reason: "replied",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.autonomy.level_changed", Actor: "user:ann", Data: &aidapb.Event_AutonomyChanged{AutonomyChanged: &aidapb.AutonomyChanged{
+			From: 2, To: 3, Reason: "trusted",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.archived", Actor: "user:ann", Data: &aidapb.Event_LeadArchived{LeadArchived: &aidapb.LeadArchived{From: "contacted", Reason: "dup"}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.restored", Actor: "user:ann", Data: &aidapb.Event_LeadRestored{LeadRestored: &aidapb.LeadRestored{To: "contacted"}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.converted", Actor: "user:ann", Data: &aidapb.Event_LeadConverted{LeadConverted: &aidapb.LeadConverted{DealId: "d1", From: "contacted"}}}},
+		{"deal", "d1", &aidapb.Event{Type: "crm.deal.created", Actor: "user:ann", Data: &aidapb.Event_DealCreated{DealCreated: &aidapb.DealCreated{Deal: &aidapb.Deal{
+			Id: "d1", Title: "Acme pro", LeadId: "l1", Stage: "prospect", Probability: 10, Value: "12500.00", Currency: "EUR",
+			ExpectedCloseDate: "2025-06-30", CreatedAt: at,
+		}}}}},
+		{"deal", "d1", &aidapb.Event{Type: "crm.deal.updated", Actor: "user:ann", Data: &aidapb.Event_DealUpdated{DealUpdated: &aidapb.DealUpdated{Value: ptr("15000.00"), Probability: ptr(int32(0))}}}},
+		{"deal", "d1", &aidapb.Event{Type: "crm.deal.stage_changed", Actor: "user:ann", Data: &aidapb.Event_DealStageChanged{DealStageChanged: &aidapb.DealStageChanged{
+			From: "prospect", To: "proposal", Probability: 50, ForecastCategory: "best_case",
+		}}}},
+		{"deal", "d1", &aidapb.Event{Type: "crm.deal.note_added", Actor: "user:ann", Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{Note: note}}}},
+		{"deal", "d1", &aidapb.Event{Type: "crm.deal.lost", Actor: "user:ann", Data: &aidapb.Event_DealStageChanged{DealStageChanged: &aidapb.DealStageChanged{
+			From: "proposal", To: "closed_lost", Reason: "budget", ForecastCategory: "omitted",
+		}}}},
+		{"deal", "d2", &aidapb.Event{Type: "crm.deal.created", Actor: "user:ann", Data: &aidapb.Event_DealCreated{DealCreated: &aidapb.DealCreated{Deal: &aidapb.Deal{Id: "d2", Title: "Beta", Stage: "prospect"}}}}},
+		{"deal", "d2", &aidapb.Event{Type: "crm.deal.won", Actor: "user:ann", Data: &aidapb.Event_DealStageChanged{DealStageChanged: &aidapb.DealStageChanged{
+			From: "prospect", To: "closed_won", Probability: 100, ForecastCategory: "closed",
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.created", Actor: "user:ann", Data: &aidapb.Event_AccountCreated{AccountCreated: &aidapb.AccountCreated{Account: &aidapb.Account{
+			Id: "a1", Name: "Beta", Domain: "beta.example", Lifecycle: "onboarding", CreatedAt: at,
+		}}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.updated", Actor: "user:ann", Data: &aidapb.Event_AccountUpdated{AccountUpdated: &aidapb.AccountUpdated{Owner: ptr("bob")}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.deal_attached", Actor: "user:ann", Data: &aidapb.Event_AccountDealAttached{AccountDealAttached: &aidapb.AccountDealAttached{
+			Deal: &aidapb.AccountDeal{DealId: "d2", Title: "Beta", Value: "9000.00", Currency: "EUR", Stage: "closed_won"},
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.health_changed", Actor: "user:ann", Data: &aidapb.Event_AccountHealthChanged{AccountHealthChanged: &aidapb.AccountHealthChanged{
+			Health: &aidapb.Health{Score: 620, Category: "fair", ChurnProbability: 180, RiskLevel: "medium", CalculatedAt: at}, FromCategory: "good",
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.lifecycle_changed", Actor: "user:ann", Data: &aidapb.Event_AccountLifecycleChanged{AccountLifecycleChanged: &aidapb.AccountLifecycleChanged{
+			From: "onboarding", To: "active",
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.note_added", Actor: "user:ann", Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{Note: note}}}},
+	}
+}

@@ -1,0 +1,40 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// slogAdapter writes nats-server logs to slog: notices, debug and trace lines at debug level
+// (the server is chatty), warnings at warn, errors and fatal errors at error.
+type slogAdapter struct{ l *slog.Logger }
+
+var _ server.Logger = slogAdapter{}
+
+func (a slogAdapter) log(level slog.Level, format string, v ...any) {
+	if a.l.Enabled(context.Background(), level) {
+		a.l.Log(context.Background(), level, fmt.Sprintf(format, v...))
+	}
+}
+
+func (a slogAdapter) Noticef(format string, v ...any) { a.log(slog.LevelDebug, format, v...) }
+func (a slogAdapter) Warnf(format string, v ...any)   { a.log(slog.LevelWarn, format, v...) }
+func (a slogAdapter) Fatalf(format string, v ...any)  { a.log(slog.LevelError, format, v...) }
+func (a slogAdapter) Errorf(format string, v ...any)  { a.log(slog.LevelError, format, v...) }
+func (a slogAdapter) Debugf(format string, v ...any)  { a.log(slog.LevelDebug, format, v...) }
+func (a slogAdapter) Tracef(format string, v ...any)  { a.log(slog.LevelDebug, format, v...) }
+
+// portOf returns the port of a host:port address.
+func portOf(addr string) (int, bool) {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(p)
+	return n, err == nil
+}

@@ -1,0 +1,72 @@
+package bus
+
+import (
+	"encoding/json"
+	"log/slog"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// StateSubjectPrefix starts the core NATS subjects of live state views: aida.state.<kind>.<id>.
+// They stay outside crm.> so the events stream does not store them.
+const StateSubjectPrefix = "aida.state"
+
+// StateSubject returns the subject of the live state view of (kind, id).
+func StateSubject(kind, id string) string { return StateSubjectPrefix + "." + kind + "." + id }
+
+// StateView is the JSON message PublishState sends.
+type StateView struct {
+	Kind    string          `json:"kind"`
+	ID      string          `json:"id"`
+	Version int64           `json:"version"`
+	State   json.RawMessage `json:"state"`
+}
+
+// PublishState sends the state of (kind, id) at version to StateSubject(kind, id) on core NATS,
+// fire and forget: while disconnected the client buffers it; when that buffer is full, or the
+// state is not JSON, or kind or id cannot be a subject token, the view is dropped and counted
+// (aida_bus_state_dropped_total). It never waits for the server.
+func (b *Bus) PublishState(kind, id string, version int64, state []byte) {
+	if !validToken(kind) || !validToken(id) {
+		b.dropState(kind, id, "invalid subject token", nil)
+		return
+	}
+	msg, err := json.Marshal(StateView{Kind: kind, ID: id, Version: version, State: state})
+	if err != nil {
+		b.dropState(kind, id, "encode", err)
+		return
+	}
+	if err := b.nc.Publish(StateSubject(kind, id), msg); err != nil {
+		b.dropState(kind, id, "publish", err)
+		return
+	}
+	b.metrics.statePublished.Inc()
+}
+
+func (b *Bus) dropState(kind, id, why string, err error) {
+	b.metrics.stateDropped.Inc()
+	b.logger.Debug("state view dropped", "kind", kind, "id", id, "why", why, "err", err)
+}
+
+// validToken reports whether s can be one token of a NATS subject.
+func validToken(s string) bool { return s != "" && !strings.ContainsAny(s, ".*> \t\r\n") }
+
+// busMetrics are the counters of the Bus itself.
+type busMetrics struct {
+	statePublished prometheus.Counter
+	stateDropped   prometheus.Counter
+}
+
+func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
+	return busMetrics{
+		statePublished: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "aida_bus_state_published_total",
+			Help: "Live state views published on core NATS.",
+		}), log),
+		stateDropped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "aida_bus_state_dropped_total",
+			Help: "Live state views dropped (client buffer full while disconnected, or malformed).",
+		}), log),
+	}
+}
