@@ -1,13 +1,15 @@
 package persistence
 
 import (
+	"encoding/json"
 	"fmt"
 )
 
 // Validate checks an append's shape before a backend writes it: a snapshot with a kind and an
 // id, a non-negative ExpectedVersion, at least one event, event versions dense after
 // ExpectedVersion, events of that entity only and with an event ID, and a snapshot version equal
-// to the last event's. A bad append gives an error wrapping ErrInvalid.
+// to the last event's, and well-formed reminder changes (a name; a token, a due time
+// and a JSON payload or none when setting). A bad append gives an error wrapping ErrInvalid.
 func Validate(a Append) error {
 	snap := a.Snapshot
 	switch {
@@ -34,6 +36,32 @@ func Validate(a Append) error {
 	if last := a.Events[len(a.Events)-1].Version; snap.Version != last {
 		return fmt.Errorf("append %s/%s: snapshot version %d, last event %d: %w",
 			snap.Kind, snap.ID, snap.Version, last, ErrInvalid)
+	}
+	for i, c := range a.Reminders {
+		if err := validateReminder(snap, c); err != nil {
+			return fmt.Errorf("append %s/%s: reminder change %d: %w", snap.Kind, snap.ID, i, err)
+		}
+	}
+	return nil
+}
+
+// validateReminder checks one reminder change of the entity of snap: a name, no other entity's
+// kind or id, and, when it sets, a token, a due time and a JSON payload (or none).
+func validateReminder(snap Record, c ReminderChange) error {
+	r := c.Set
+	switch {
+	case r.Name == "":
+		return fmt.Errorf("no name: %w", ErrInvalid)
+	case (r.Kind != "" && r.Kind != snap.Kind) || (r.ID != "" && r.ID != snap.ID):
+		return fmt.Errorf("%q is for %s/%s: %w", r.Name, r.Kind, r.ID, ErrInvalid)
+	case c.Cancel:
+		return nil
+	case r.Token == "":
+		return fmt.Errorf("%q set without token: %w", r.Name, ErrInvalid)
+	case r.DueAt.IsZero():
+		return fmt.Errorf("%q set without due time: %w", r.Name, ErrInvalid)
+	case len(r.Payload) > 0 && !json.Valid(r.Payload):
+		return fmt.Errorf("%q payload is not JSON: %w", r.Name, ErrInvalid)
 	}
 	return nil
 }

@@ -13,6 +13,11 @@
 //     fails alone; the other items of the batch still commit.
 //   - Journal versions of one entity are dense and increasing (1, 2, 3 …); the journal is read in
 //     version order.
+//   - An append's reminder changes (Append.Reminders) commit in its transaction: a reminder is
+//     set, replaced (new token, attempts back to 0) or cancelled exactly when the entity's events
+//     are durable, and not at all when the item fails. DueReminders reads due reminders earliest
+//     first; RetryReminder and DeleteReminder act only while the reminder keeps the token the
+//     caller saw, so they never touch a reminder the entity has replaced since.
 //   - The journal is also the outbox: every row starts unpublished; Unpublished returns them in
 //     commit order per entity, and MarkPublished marks them.
 //

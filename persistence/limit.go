@@ -1,6 +1,7 @@
 package persistence
 
-// Limits of the contract's reads; see Query.Limit, Store.Journal and Store.Unpublished.
+// Limits of the contract's reads; see Query.Limit, Store.Journal, Store.Unpublished and
+// Store.DueReminders.
 const (
 	defaultPageSize   = 50
 	maxPageSize       = 500
@@ -15,7 +16,8 @@ func PageSize(n int) int {
 	return min(max(n, 1), maxPageSize)
 }
 
-// EntryLimit applies the limit of Journal and Unpublished: a non-positive limit means 500.
+// EntryLimit applies the limit of Journal, Unpublished and DueReminders: a non-positive limit
+// means 500.
 func EntryLimit(n int) int {
 	if n <= 0 {
 		return defaultEntryLimit

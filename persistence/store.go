@@ -46,6 +46,28 @@ type Append struct {
 	ExpectedVersion int64
 	Events          []Entry
 	Snapshot        Record
+	// Reminders are the entity's reminder changes, applied in the same transaction as the
+	// events: a reminder is scheduled exactly when the change that asked for it is durable.
+	Reminders []ReminderChange
+}
+
+// Reminder is a durable timer of one entity: at DueAt the scheduler delivers it to the entity's
+// actor. Name is unique per entity; setting a reminder of the same name replaces it.
+type Reminder struct {
+	Kind     string
+	ID       string
+	Name     string
+	Token    string    // identifies this setting: a replaced reminder gets a new token
+	DueAt    time.Time // stored with microsecond precision, returned in UTC
+	Payload  []byte    // JSON, opaque to the store; empty is stored as {}
+	Attempts int       // failed deliveries so far
+}
+
+// ReminderChange sets or cancels one reminder of the appending entity (Kind and ID come from
+// the append's snapshot).
+type ReminderChange struct {
+	Cancel bool     // delete the reminder Set.Name (only if its token is Set.Token, when not empty)
+	Set    Reminder // when !Cancel: create or replace the reminder Set.Name with Attempts 0
 }
 
 // Query selects snapshots of one kind. Results come newest first (created_at desc, id desc).
@@ -86,6 +108,15 @@ type Store interface {
 	Unpublished(ctx context.Context, limit int) ([]Entry, error)
 	// MarkPublished marks the entries with these event IDs published.
 	MarkPublished(ctx context.Context, eventIDs []string) error
+	// DueReminders returns up to limit reminders with DueAt <= now, earliest first.
+	DueReminders(ctx context.Context, now time.Time, limit int) ([]Reminder, error)
+	// NextReminder returns the earliest DueAt of all reminders, or ErrNotFound when there is none.
+	NextReminder(ctx context.Context) (time.Time, error)
+	// RetryReminder moves the reminder (kind, id, name) to next and counts a failed attempt, if
+	// its token is still token; otherwise it does nothing.
+	RetryReminder(ctx context.Context, kind, id, name, token string, next time.Time) error
+	// DeleteReminder deletes the reminder (kind, id, name) if its token is still token.
+	DeleteReminder(ctx context.Context, kind, id, name, token string) error
 	// Ping tells whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

@@ -28,7 +28,7 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		}
 		return decideCreate(cmd.GetId(), body.CreateAccount, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateAccount, *aidapb.Command_AttachDeal,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "account not found")
 		}
@@ -44,6 +44,10 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
+	case *aidapb.Command_FireReminder:
+		// The shell checked the reminder is pending and records that it fired; a account has no
+		// reminder of its own to react to yet.
+		return nil, nil
 	}
 	return nil, nil // get
 }

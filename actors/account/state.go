@@ -38,6 +38,11 @@ func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
 		s.Health = proto.Clone(data.AccountHealthChanged.GetHealth()).(*aidapb.Health)
 	case *aidapb.Event_AccountLifecycleChanged:
 		s.Lifecycle = data.AccountLifecycleChanged.GetTo()
+	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
+		if s == nil {
+			return nil
+		}
+		record.ApplyReminder(e, &s.Reminders)
 	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		record.Apply(e, &s.AutonomyLevel, &s.Notes)
 	default:

@@ -25,7 +25,7 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		}
 		return decideCreate(cmd.GetId(), body.CreateDeal, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateDeal, *aidapb.Command_ChangeDealStage,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "deal not found")
 		}
@@ -41,6 +41,10 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
+	case *aidapb.Command_FireReminder:
+		// The shell checked the reminder is pending and records that it fired; a deal has no
+		// reminder of its own to react to yet.
+		return nil, nil
 	}
 	return nil, nil // get
 }

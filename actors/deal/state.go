@@ -31,6 +31,11 @@ func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
 			return nil
 		}
 		applyStage(s, data.DealStageChanged, e)
+	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
+		if s == nil {
+			return nil
+		}
+		record.ApplyReminder(e, &s.Reminders)
 	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		if s == nil {
 			return nil

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/persistence"
@@ -38,6 +39,9 @@ type Deps struct {
 	Metrics        *Metrics      // nil: no metrics
 	PassivateAfter time.Duration // idle time before an actor stops; default 10 min
 	Timeout        time.Duration // a command without a deadline gets this one; default 10 s
+	// OnChange, when set, is told of every durable change (after the append, before the
+	// reply) with the new snapshot: live views and the relay's wake-up. It must not block.
+	OnChange func(kind, id string, version int64, snapshot []byte)
 }
 
 func (d *Deps) defaults() {
@@ -146,9 +150,12 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 			return errorReply(err)
 		}
 	}
-	events, err := a.b.Decide(a.state, cmd, now)
+	events, stale, err := a.decide(cmd, now)
 	if err != nil {
 		return errorReply(err)
+	}
+	if stale {
+		return &aidapb.Reply{Stale: true}
 	}
 	if len(events) == 0 {
 		return a.view(false)
@@ -158,6 +165,33 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 		return errorReply(err)
 	}
 	return a.view(created)
+}
+
+// decide asks the kind for the events of cmd. The reminder commands are the shell's own: it
+// records schedules and cancels for every kind, and answers a delivery of a reminder the entity
+// no longer has (replaced, cancelled, or already fired) as stale without applying anything.
+func (a *shell[S]) decide(cmd *aidapb.Command, now time.Time) (events []*aidapb.Event, stale bool, err error) {
+	exists := a.state.ProtoReflect().IsValid()
+	switch b := cmd.GetBody().(type) {
+	case *aidapb.Command_ScheduleReminder, *aidapb.Command_CancelReminder:
+		if !exists {
+			return nil, false, fault.New(fault.NotFound, "no %s with id %s", a.b.Kind, a.id)
+		}
+		events, err = record.DecideReminder(a.b.Kind, a.b.Reminders(a.state), cmd)
+		return events, false, err
+	case *aidapb.Command_FireReminder:
+		fr := b.FireReminder
+		if !exists || fr.GetToken() == "" || record.PendingToken(a.b.Reminders(a.state), fr.GetName()) != fr.GetToken() {
+			return nil, true, nil
+		}
+		events, err = a.b.Decide(a.state, cmd, now)
+		if err != nil {
+			return nil, false, err
+		}
+		return append(events, record.Fired(a.b.Kind, fr)), false, nil
+	}
+	events, err = a.b.Decide(a.state, cmd, now)
+	return events, false, err
 }
 
 // load reads the snapshot, or starts empty for a fresh ID.
@@ -198,11 +232,19 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		state = proto.Clone(state).(S)
 	}
 	entries := make([]persistence.Entry, len(events))
+	var reminders []persistence.ReminderChange
 	for i, e := range events {
 		e.Id = a.d.NewID()
 		e.Actor = actorName
 		e.Time = ts
 		e.Version = a.version + int64(i) + 1
+		change, err := a.reminderChange(e)
+		if err != nil {
+			return err
+		}
+		if change != nil {
+			reminders = append(reminders, *change)
+		}
 		state = a.b.Apply(state, e)
 		data, err := protojson.Marshal(e)
 		if err != nil {
@@ -221,6 +263,7 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 	err = a.d.Appender.Append(ctx, persistence.Append{
 		ExpectedVersion: a.version,
 		Events:          entries,
+		Reminders:       reminders,
 		Snapshot: persistence.Record{
 			Kind: a.b.Kind, ID: a.id, Version: next, State: snapshot,
 			Index: a.b.Index(state), CreatedAt: a.createdAt, UpdatedAt: now,
@@ -231,7 +274,37 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		return storeFault(a.b.Kind, a.id, err)
 	}
 	a.state, a.version = state, next
+	if a.d.OnChange != nil {
+		a.d.OnChange(a.b.Kind, a.id, next, snapshot)
+	}
 	return nil
+}
+
+// reminderChange is the store change a reminder event asks for, made durable in the same append:
+// a set reminder gets the event's ID as its token; a fired one is deleted only if it still has
+// the token that was delivered (it may have been set again since).
+func (a *shell[S]) reminderChange(e *aidapb.Event) (*persistence.ReminderChange, error) {
+	switch d := e.GetData().(type) {
+	case *aidapb.Event_ReminderSet:
+		rs := d.ReminderSet
+		rs.Token = e.GetId()
+		payload := []byte("{}")
+		if rs.GetPayload() != nil {
+			var err error
+			if payload, err = protojson.Marshal(rs.GetPayload()); err != nil {
+				return nil, fault.Wrap(fault.Invalid, err, "reminder payload")
+			}
+		}
+		return &persistence.ReminderChange{Set: persistence.Reminder{Kind: a.b.Kind, ID: a.id, Name: rs.GetName(),
+			Token: rs.GetToken(), DueAt: rs.GetDueAt().AsTime(), Payload: payload}}, nil
+	case *aidapb.Event_ReminderCancelled:
+		return &persistence.ReminderChange{Cancel: true, Set: persistence.Reminder{Kind: a.b.Kind, ID: a.id,
+			Name: d.ReminderCancelled.GetName()}}, nil
+	case *aidapb.Event_ReminderFired:
+		return &persistence.ReminderChange{Cancel: true, Set: persistence.Reminder{Kind: a.b.Kind, ID: a.id,
+			Name: d.ReminderFired.GetName(), Token: d.ReminderFired.GetToken()}}, nil
+	}
+	return nil, nil
 }
 
 func (a *shell[S]) unload() {

@@ -19,8 +19,10 @@ type Behavior[S proto.Message] struct {
 	Apply func(s S, e *aidapb.Event) S
 	// Index returns the columns the store lists s by.
 	Index func(s S) persistence.Index
-	// View wraps a copy of s in a reply.
+	// View wraps s in a reply.
 	View func(s S) *aidapb.Reply
+	// Reminders returns the reminders s has pending.
+	Reminders func(s S) []*aidapb.ReminderRef
 }
 
 // Leads, Deals and Accounts are the view wrappers of the three kinds.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/actors/account"
@@ -287,4 +289,23 @@ func (g *Gateway) Ready(ctx context.Context) error {
 		return fault.Wrap(fault.Unavailable, err, "the store does not answer")
 	}
 	return nil
+}
+
+// Fire delivers a due reminder to its entity's actor (activating it if it is passivated). stale
+// is true when the entity no longer has that reminder (it was replaced, cancelled or already
+// fired): nothing was applied, and the reminder may be deleted.
+func (g *Gateway) Fire(ctx context.Context, r persistence.Reminder) (stale bool, err error) {
+	fr := &aidapb.FireReminder{Name: r.Name, Token: r.Token, DueAt: timestamppb.New(r.DueAt)}
+	if len(r.Payload) > 0 {
+		fr.Payload = &structpb.Struct{}
+		if err := protojson.Unmarshal(r.Payload, fr.Payload); err != nil {
+			return false, fault.Wrap(fault.Internal, err, "decode reminder %s of %s %s", r.Name, r.Kind, r.ID)
+		}
+	}
+	reply, err := g.send(ctx, r.Kind, r.ID, &aidapb.Command{Actor: "reminder:" + r.Name,
+		Body: &aidapb.Command_FireReminder{FireReminder: fr}})
+	if err != nil {
+		return false, err
+	}
+	return reply.GetStale(), nil
 }

@@ -56,6 +56,7 @@ const kindProbe = "probe"
 // Decide panic: it exercises supervision.
 func panicky() Behavior[*aidapb.Lead] {
 	return Behavior[*aidapb.Lead]{Kind: kindProbe, Apply: lead.Apply, Index: lead.Index, View: leadView,
+		Reminders: (*aidapb.Lead).GetReminders,
 		Decide: func(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
 			if cmd.GetAddNote().GetText() == "panic" {
 				panic("probe told to panic")

@@ -33,7 +33,7 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return capture(cmd.GetId(), b.CaptureLead, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus,
 		*aidapb.Command_ArchiveLead, *aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "lead not found")
 		}
@@ -59,6 +59,10 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return setAutonomy(s, b.SetAutonomy, now)
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, b.AddNote, cmd.GetActor(), limits())
+	case *aidapb.Command_FireReminder:
+		// The shell checked the reminder is pending and records that it fired; a lead has no
+		// reminder of its own to react to yet.
+		return nil, nil
 	}
 	return nil, fault.New(fault.Internal, "unhandled lead command %s", record.CommandName(cmd))
 }

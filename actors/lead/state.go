@@ -63,6 +63,11 @@ func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
 		for _, a := range d.LeadQualified.GetNextActions() {
 			s.NextActions = append(s.NextActions, clone(a))
 		}
+	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
+		if s == nil {
+			return nil
+		}
+		record.ApplyReminder(e, &s.Reminders)
 	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		if s == nil {
 			return nil

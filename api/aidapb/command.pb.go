@@ -84,7 +84,7 @@ func (x Error_Code) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Error_Code.Descriptor instead.
 func (Error_Code) EnumDescriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{17, 0}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{20, 0}
 }
 
 // Command is what an entity actor receives: one body, who asked, and a request ID for tracing.
@@ -100,6 +100,9 @@ type Command struct {
 	//	*Command_Get
 	//	*Command_SetAutonomy
 	//	*Command_AddNote
+	//	*Command_ScheduleReminder
+	//	*Command_CancelReminder
+	//	*Command_FireReminder
 	//	*Command_CaptureLead
 	//	*Command_UpdateLead
 	//	*Command_ChangeLeadStatus
@@ -211,6 +214,33 @@ func (x *Command) GetAddNote() *AddNote {
 	if x != nil {
 		if x, ok := x.Body.(*Command_AddNote); ok {
 			return x.AddNote
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetScheduleReminder() *ScheduleReminder {
+	if x != nil {
+		if x, ok := x.Body.(*Command_ScheduleReminder); ok {
+			return x.ScheduleReminder
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetCancelReminder() *CancelReminder {
+	if x != nil {
+		if x, ok := x.Body.(*Command_CancelReminder); ok {
+			return x.CancelReminder
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetFireReminder() *FireReminder {
+	if x != nil {
+		if x, ok := x.Body.(*Command_FireReminder); ok {
+			return x.FireReminder
 		}
 	}
 	return nil
@@ -340,6 +370,18 @@ type Command_AddNote struct {
 	AddNote *AddNote `protobuf:"bytes,12,opt,name=add_note,json=addNote,proto3,oneof"`
 }
 
+type Command_ScheduleReminder struct {
+	ScheduleReminder *ScheduleReminder `protobuf:"bytes,13,opt,name=schedule_reminder,json=scheduleReminder,proto3,oneof"`
+}
+
+type Command_CancelReminder struct {
+	CancelReminder *CancelReminder `protobuf:"bytes,14,opt,name=cancel_reminder,json=cancelReminder,proto3,oneof"`
+}
+
+type Command_FireReminder struct {
+	FireReminder *FireReminder `protobuf:"bytes,15,opt,name=fire_reminder,json=fireReminder,proto3,oneof"`
+}
+
 type Command_CaptureLead struct {
 	CaptureLead *CaptureLead `protobuf:"bytes,20,opt,name=capture_lead,json=captureLead,proto3,oneof"`
 }
@@ -393,6 +435,12 @@ func (*Command_Get) isCommand_Body() {}
 func (*Command_SetAutonomy) isCommand_Body() {}
 
 func (*Command_AddNote) isCommand_Body() {}
+
+func (*Command_ScheduleReminder) isCommand_Body() {}
+
+func (*Command_CancelReminder) isCommand_Body() {}
+
+func (*Command_FireReminder) isCommand_Body() {}
 
 func (*Command_CaptureLead) isCommand_Body() {}
 
@@ -561,6 +609,197 @@ func (x *AddNote) GetAuthor() string {
 	return ""
 }
 
+// ScheduleReminder sets (or replaces) the entity's reminder called name, due at due_at.
+type ScheduleReminder struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Payload       *structpb.Struct       `protobuf:"bytes,3,opt,name=payload,proto3" json:"payload,omitempty"`
+	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScheduleReminder) Reset() {
+	*x = ScheduleReminder{}
+	mi := &file_aida_v1_command_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScheduleReminder) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScheduleReminder) ProtoMessage() {}
+
+func (x *ScheduleReminder) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScheduleReminder.ProtoReflect.Descriptor instead.
+func (*ScheduleReminder) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ScheduleReminder) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ScheduleReminder) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *ScheduleReminder) GetPayload() *structpb.Struct {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
+func (x *ScheduleReminder) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CancelReminder cancels the entity's reminder called name, if it has one.
+type CancelReminder struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelReminder) Reset() {
+	*x = CancelReminder{}
+	mi := &file_aida_v1_command_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelReminder) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelReminder) ProtoMessage() {}
+
+func (x *CancelReminder) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelReminder.ProtoReflect.Descriptor instead.
+func (*CancelReminder) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CancelReminder) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CancelReminder) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// FireReminder is the scheduler delivering a due reminder; token tells which setting it is.
+type FireReminder struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Token         string                 `protobuf:"bytes,2,opt,name=token,proto3" json:"token,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Payload       *structpb.Struct       `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FireReminder) Reset() {
+	*x = FireReminder{}
+	mi := &file_aida_v1_command_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FireReminder) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FireReminder) ProtoMessage() {}
+
+func (x *FireReminder) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FireReminder.ProtoReflect.Descriptor instead.
+func (*FireReminder) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *FireReminder) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FireReminder) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *FireReminder) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *FireReminder) GetPayload() *structpb.Struct {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
 // CaptureLead creates a lead. Sent to a fresh ID; deduplication by email happens in the store.
 type CaptureLead struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -581,7 +820,7 @@ type CaptureLead struct {
 
 func (x *CaptureLead) Reset() {
 	*x = CaptureLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[4]
+	mi := &file_aida_v1_command_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -593,7 +832,7 @@ func (x *CaptureLead) String() string {
 func (*CaptureLead) ProtoMessage() {}
 
 func (x *CaptureLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[4]
+	mi := &file_aida_v1_command_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -606,7 +845,7 @@ func (x *CaptureLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaptureLead.ProtoReflect.Descriptor instead.
 func (*CaptureLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{4}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CaptureLead) GetEmail() string {
@@ -705,7 +944,7 @@ type UpdateLead struct {
 
 func (x *UpdateLead) Reset() {
 	*x = UpdateLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[5]
+	mi := &file_aida_v1_command_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -717,7 +956,7 @@ func (x *UpdateLead) String() string {
 func (*UpdateLead) ProtoMessage() {}
 
 func (x *UpdateLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[5]
+	mi := &file_aida_v1_command_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -730,7 +969,7 @@ func (x *UpdateLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateLead.ProtoReflect.Descriptor instead.
 func (*UpdateLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{5}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateLead) GetEmail() string {
@@ -814,7 +1053,7 @@ type ChangeLeadStatus struct {
 
 func (x *ChangeLeadStatus) Reset() {
 	*x = ChangeLeadStatus{}
-	mi := &file_aida_v1_command_proto_msgTypes[6]
+	mi := &file_aida_v1_command_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -826,7 +1065,7 @@ func (x *ChangeLeadStatus) String() string {
 func (*ChangeLeadStatus) ProtoMessage() {}
 
 func (x *ChangeLeadStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[6]
+	mi := &file_aida_v1_command_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -839,7 +1078,7 @@ func (x *ChangeLeadStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeLeadStatus.ProtoReflect.Descriptor instead.
 func (*ChangeLeadStatus) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{6}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ChangeLeadStatus) GetStatus() string {
@@ -866,7 +1105,7 @@ type ArchiveLead struct {
 
 func (x *ArchiveLead) Reset() {
 	*x = ArchiveLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[7]
+	mi := &file_aida_v1_command_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -878,7 +1117,7 @@ func (x *ArchiveLead) String() string {
 func (*ArchiveLead) ProtoMessage() {}
 
 func (x *ArchiveLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[7]
+	mi := &file_aida_v1_command_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -891,7 +1130,7 @@ func (x *ArchiveLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveLead.ProtoReflect.Descriptor instead.
 func (*ArchiveLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{7}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ArchiveLead) GetReason() string {
@@ -910,7 +1149,7 @@ type RestoreLead struct {
 
 func (x *RestoreLead) Reset() {
 	*x = RestoreLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[8]
+	mi := &file_aida_v1_command_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -922,7 +1161,7 @@ func (x *RestoreLead) String() string {
 func (*RestoreLead) ProtoMessage() {}
 
 func (x *RestoreLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[8]
+	mi := &file_aida_v1_command_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -935,7 +1174,7 @@ func (x *RestoreLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreLead.ProtoReflect.Descriptor instead.
 func (*RestoreLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{8}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{11}
 }
 
 // ConvertLead marks a qualified lead converted into the deal with deal_id.
@@ -948,7 +1187,7 @@ type ConvertLead struct {
 
 func (x *ConvertLead) Reset() {
 	*x = ConvertLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[9]
+	mi := &file_aida_v1_command_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -960,7 +1199,7 @@ func (x *ConvertLead) String() string {
 func (*ConvertLead) ProtoMessage() {}
 
 func (x *ConvertLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[9]
+	mi := &file_aida_v1_command_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -973,7 +1212,7 @@ func (x *ConvertLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConvertLead.ProtoReflect.Descriptor instead.
 func (*ConvertLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{9}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConvertLead) GetDealId() string {
@@ -1003,7 +1242,7 @@ type CreateDeal struct {
 
 func (x *CreateDeal) Reset() {
 	*x = CreateDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[10]
+	mi := &file_aida_v1_command_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1015,7 +1254,7 @@ func (x *CreateDeal) String() string {
 func (*CreateDeal) ProtoMessage() {}
 
 func (x *CreateDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[10]
+	mi := &file_aida_v1_command_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1028,7 +1267,7 @@ func (x *CreateDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeal.ProtoReflect.Descriptor instead.
 func (*CreateDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{10}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateDeal) GetTitle() string {
@@ -1125,7 +1364,7 @@ type UpdateDeal struct {
 
 func (x *UpdateDeal) Reset() {
 	*x = UpdateDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[11]
+	mi := &file_aida_v1_command_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1137,7 +1376,7 @@ func (x *UpdateDeal) String() string {
 func (*UpdateDeal) ProtoMessage() {}
 
 func (x *UpdateDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[11]
+	mi := &file_aida_v1_command_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1389,7 @@ func (x *UpdateDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDeal.ProtoReflect.Descriptor instead.
 func (*UpdateDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{11}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateDeal) GetTitle() string {
@@ -1220,7 +1459,7 @@ type ChangeDealStage struct {
 
 func (x *ChangeDealStage) Reset() {
 	*x = ChangeDealStage{}
-	mi := &file_aida_v1_command_proto_msgTypes[12]
+	mi := &file_aida_v1_command_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1232,7 +1471,7 @@ func (x *ChangeDealStage) String() string {
 func (*ChangeDealStage) ProtoMessage() {}
 
 func (x *ChangeDealStage) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[12]
+	mi := &file_aida_v1_command_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1245,7 +1484,7 @@ func (x *ChangeDealStage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeDealStage.ProtoReflect.Descriptor instead.
 func (*ChangeDealStage) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{12}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ChangeDealStage) GetStage() string {
@@ -1276,7 +1515,7 @@ type CreateAccount struct {
 
 func (x *CreateAccount) Reset() {
 	*x = CreateAccount{}
-	mi := &file_aida_v1_command_proto_msgTypes[13]
+	mi := &file_aida_v1_command_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1288,7 +1527,7 @@ func (x *CreateAccount) String() string {
 func (*CreateAccount) ProtoMessage() {}
 
 func (x *CreateAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[13]
+	mi := &file_aida_v1_command_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1301,7 +1540,7 @@ func (x *CreateAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccount.ProtoReflect.Descriptor instead.
 func (*CreateAccount) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{13}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CreateAccount) GetName() string {
@@ -1346,13 +1585,14 @@ type UpdateAccount struct {
 	Domain        *string                `protobuf:"bytes,2,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	Owner         *string                `protobuf:"bytes,3,opt,name=owner,proto3,oneof" json:"owner,omitempty"`
 	Lifecycle     *string                `protobuf:"bytes,4,opt,name=lifecycle,proto3,oneof" json:"lifecycle,omitempty"`
+	Reason        string                 `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"` // why the lifecycle changes, recorded with the change
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateAccount) Reset() {
 	*x = UpdateAccount{}
-	mi := &file_aida_v1_command_proto_msgTypes[14]
+	mi := &file_aida_v1_command_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1364,7 +1604,7 @@ func (x *UpdateAccount) String() string {
 func (*UpdateAccount) ProtoMessage() {}
 
 func (x *UpdateAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[14]
+	mi := &file_aida_v1_command_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1377,7 +1617,7 @@ func (x *UpdateAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAccount.ProtoReflect.Descriptor instead.
 func (*UpdateAccount) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{14}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateAccount) GetName() string {
@@ -1408,6 +1648,13 @@ func (x *UpdateAccount) GetLifecycle() string {
 	return ""
 }
 
+func (x *UpdateAccount) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // AttachDeal adds a deal to an account, or refreshes what the account knows of it.
 type AttachDeal struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1418,7 +1665,7 @@ type AttachDeal struct {
 
 func (x *AttachDeal) Reset() {
 	*x = AttachDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[15]
+	mi := &file_aida_v1_command_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1430,7 +1677,7 @@ func (x *AttachDeal) String() string {
 func (*AttachDeal) ProtoMessage() {}
 
 func (x *AttachDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[15]
+	mi := &file_aida_v1_command_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1443,7 +1690,7 @@ func (x *AttachDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachDeal.ProtoReflect.Descriptor instead.
 func (*AttachDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{15}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AttachDeal) GetDeal() *AccountDeal {
@@ -1464,13 +1711,14 @@ type Reply struct {
 	View          isReply_View `protobuf_oneof:"view"`
 	Created       bool         `protobuf:"varint,4,opt,name=created,proto3" json:"created,omitempty"` // the command created the entity
 	Error         *Error       `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	Stale         bool         `protobuf:"varint,6,opt,name=stale,proto3" json:"stale,omitempty"` // a fire_reminder for a reminder the entity no longer has: nothing was done
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Reply) Reset() {
 	*x = Reply{}
-	mi := &file_aida_v1_command_proto_msgTypes[16]
+	mi := &file_aida_v1_command_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1482,7 +1730,7 @@ func (x *Reply) String() string {
 func (*Reply) ProtoMessage() {}
 
 func (x *Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[16]
+	mi := &file_aida_v1_command_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1495,7 +1743,7 @@ func (x *Reply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reply.ProtoReflect.Descriptor instead.
 func (*Reply) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{16}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Reply) GetView() isReply_View {
@@ -1546,6 +1794,13 @@ func (x *Reply) GetError() *Error {
 	return nil
 }
 
+func (x *Reply) GetStale() bool {
+	if x != nil {
+		return x.Stale
+	}
+	return false
+}
+
 type isReply_View interface {
 	isReply_View()
 }
@@ -1580,7 +1835,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_aida_v1_command_proto_msgTypes[17]
+	mi := &file_aida_v1_command_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1847,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[17]
+	mi := &file_aida_v1_command_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +1860,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{17}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Error) GetCode() Error_Code {
@@ -1640,7 +1895,7 @@ type FieldViolation struct {
 
 func (x *FieldViolation) Reset() {
 	*x = FieldViolation{}
-	mi := &file_aida_v1_command_proto_msgTypes[18]
+	mi := &file_aida_v1_command_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1652,7 +1907,7 @@ func (x *FieldViolation) String() string {
 func (*FieldViolation) ProtoMessage() {}
 
 func (x *FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[18]
+	mi := &file_aida_v1_command_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1665,7 +1920,7 @@ func (x *FieldViolation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldViolation.ProtoReflect.Descriptor instead.
 func (*FieldViolation) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{18}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *FieldViolation) GetField() string {
@@ -1686,7 +1941,7 @@ var File_aida_v1_command_proto protoreflect.FileDescriptor
 
 const file_aida_v1_command_proto_rawDesc = "" +
 	"\n" +
-	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\x91\b\n" +
+	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xdd\t\n" +
 	"\aCommand\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\tR\x05actor\x12\x1d\n" +
 	"\n" +
@@ -1697,7 +1952,10 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x03get\x18\n" +
 	" \x01(\v2\f.aida.v1.GetH\x00R\x03get\x129\n" +
 	"\fset_autonomy\x18\v \x01(\v2\x14.aida.v1.SetAutonomyH\x00R\vsetAutonomy\x12-\n" +
-	"\badd_note\x18\f \x01(\v2\x10.aida.v1.AddNoteH\x00R\aaddNote\x129\n" +
+	"\badd_note\x18\f \x01(\v2\x10.aida.v1.AddNoteH\x00R\aaddNote\x12H\n" +
+	"\x11schedule_reminder\x18\r \x01(\v2\x19.aida.v1.ScheduleReminderH\x00R\x10scheduleReminder\x12B\n" +
+	"\x0fcancel_reminder\x18\x0e \x01(\v2\x17.aida.v1.CancelReminderH\x00R\x0ecancelReminder\x12<\n" +
+	"\rfire_reminder\x18\x0f \x01(\v2\x15.aida.v1.FireReminderH\x00R\ffireReminder\x129\n" +
 	"\fcapture_lead\x18\x14 \x01(\v2\x14.aida.v1.CaptureLeadH\x00R\vcaptureLead\x126\n" +
 	"\vupdate_lead\x18\x15 \x01(\v2\x13.aida.v1.UpdateLeadH\x00R\n" +
 	"updateLead\x12I\n" +
@@ -1721,7 +1979,20 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"5\n" +
 	"\aAddNote\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x16\n" +
-	"\x06author\x18\x02 \x01(\tR\x06author\"\xa7\x03\n" +
+	"\x06author\x18\x02 \x01(\tR\x06author\"\xa4\x01\n" +
+	"\x10ScheduleReminder\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
+	"\x06due_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x121\n" +
+	"\apayload\x18\x03 \x01(\v2\x17.google.protobuf.StructR\apayload\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"<\n" +
+	"\x0eCancelReminder\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x9e\x01\n" +
+	"\fFireReminder\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
+	"\x06due_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x121\n" +
+	"\apayload\x18\x04 \x01(\v2\x17.google.protobuf.StructR\apayload\"\xa7\x03\n" +
 	"\vCaptureLead\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1d\n" +
 	"\n" +
@@ -1815,12 +2086,13 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x06domain\x18\x02 \x01(\tR\x06domain\x12\x14\n" +
 	"\x05owner\x18\x03 \x01(\tR\x05owner\x12%\n" +
 	"\x0eautonomy_level\x18\x04 \x01(\x05R\rautonomyLevel\x12*\n" +
-	"\x05deals\x18\x05 \x03(\v2\x14.aida.v1.AccountDealR\x05deals\"\xaf\x01\n" +
+	"\x05deals\x18\x05 \x03(\v2\x14.aida.v1.AccountDealR\x05deals\"\xc7\x01\n" +
 	"\rUpdateAccount\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tH\x00R\x04name\x88\x01\x01\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x01R\x06domain\x88\x01\x01\x12\x19\n" +
 	"\x05owner\x18\x03 \x01(\tH\x02R\x05owner\x88\x01\x01\x12!\n" +
-	"\tlifecycle\x18\x04 \x01(\tH\x03R\tlifecycle\x88\x01\x01B\a\n" +
+	"\tlifecycle\x18\x04 \x01(\tH\x03R\tlifecycle\x88\x01\x01\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reasonB\a\n" +
 	"\x05_nameB\t\n" +
 	"\a_domainB\b\n" +
 	"\x06_ownerB\f\n" +
@@ -1828,13 +2100,14 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"_lifecycle\"6\n" +
 	"\n" +
 	"AttachDeal\x12(\n" +
-	"\x04deal\x18\x01 \x01(\v2\x14.aida.v1.AccountDealR\x04deal\"\xc7\x01\n" +
+	"\x04deal\x18\x01 \x01(\v2\x14.aida.v1.AccountDealR\x04deal\"\xdd\x01\n" +
 	"\x05Reply\x12#\n" +
 	"\x04lead\x18\x01 \x01(\v2\r.aida.v1.LeadH\x00R\x04lead\x12#\n" +
 	"\x04deal\x18\x02 \x01(\v2\r.aida.v1.DealH\x00R\x04deal\x12,\n" +
 	"\aaccount\x18\x03 \x01(\v2\x10.aida.v1.AccountH\x00R\aaccount\x12\x18\n" +
 	"\acreated\x18\x04 \x01(\bR\acreated\x12$\n" +
-	"\x05error\x18\x05 \x01(\v2\x0e.aida.v1.ErrorR\x05errorB\x06\n" +
+	"\x05error\x18\x05 \x01(\v2\x0e.aida.v1.ErrorR\x05error\x12\x14\n" +
+	"\x05stale\x18\x06 \x01(\bR\x05staleB\x06\n" +
 	"\x04view\"\xa5\x02\n" +
 	"\x05Error\x12'\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x13.aida.v1.Error.CodeR\x04code\x12\x18\n" +
@@ -1866,71 +2139,81 @@ func file_aida_v1_command_proto_rawDescGZIP() []byte {
 }
 
 var file_aida_v1_command_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_aida_v1_command_proto_goTypes = []any{
 	(Error_Code)(0),               // 0: aida.v1.Error.Code
 	(*Command)(nil),               // 1: aida.v1.Command
 	(*Get)(nil),                   // 2: aida.v1.Get
 	(*SetAutonomy)(nil),           // 3: aida.v1.SetAutonomy
 	(*AddNote)(nil),               // 4: aida.v1.AddNote
-	(*CaptureLead)(nil),           // 5: aida.v1.CaptureLead
-	(*UpdateLead)(nil),            // 6: aida.v1.UpdateLead
-	(*ChangeLeadStatus)(nil),      // 7: aida.v1.ChangeLeadStatus
-	(*ArchiveLead)(nil),           // 8: aida.v1.ArchiveLead
-	(*RestoreLead)(nil),           // 9: aida.v1.RestoreLead
-	(*ConvertLead)(nil),           // 10: aida.v1.ConvertLead
-	(*CreateDeal)(nil),            // 11: aida.v1.CreateDeal
-	(*UpdateDeal)(nil),            // 12: aida.v1.UpdateDeal
-	(*ChangeDealStage)(nil),       // 13: aida.v1.ChangeDealStage
-	(*CreateAccount)(nil),         // 14: aida.v1.CreateAccount
-	(*UpdateAccount)(nil),         // 15: aida.v1.UpdateAccount
-	(*AttachDeal)(nil),            // 16: aida.v1.AttachDeal
-	(*Reply)(nil),                 // 17: aida.v1.Reply
-	(*Error)(nil),                 // 18: aida.v1.Error
-	(*FieldViolation)(nil),        // 19: aida.v1.FieldViolation
-	nil,                           // 20: aida.v1.CaptureLead.UtmEntry
-	nil,                           // 21: aida.v1.UpdateLead.UtmEntry
-	(*timestamppb.Timestamp)(nil), // 22: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),       // 23: google.protobuf.Struct
-	(*AccountDeal)(nil),           // 24: aida.v1.AccountDeal
-	(*Lead)(nil),                  // 25: aida.v1.Lead
-	(*Deal)(nil),                  // 26: aida.v1.Deal
-	(*Account)(nil),               // 27: aida.v1.Account
+	(*ScheduleReminder)(nil),      // 5: aida.v1.ScheduleReminder
+	(*CancelReminder)(nil),        // 6: aida.v1.CancelReminder
+	(*FireReminder)(nil),          // 7: aida.v1.FireReminder
+	(*CaptureLead)(nil),           // 8: aida.v1.CaptureLead
+	(*UpdateLead)(nil),            // 9: aida.v1.UpdateLead
+	(*ChangeLeadStatus)(nil),      // 10: aida.v1.ChangeLeadStatus
+	(*ArchiveLead)(nil),           // 11: aida.v1.ArchiveLead
+	(*RestoreLead)(nil),           // 12: aida.v1.RestoreLead
+	(*ConvertLead)(nil),           // 13: aida.v1.ConvertLead
+	(*CreateDeal)(nil),            // 14: aida.v1.CreateDeal
+	(*UpdateDeal)(nil),            // 15: aida.v1.UpdateDeal
+	(*ChangeDealStage)(nil),       // 16: aida.v1.ChangeDealStage
+	(*CreateAccount)(nil),         // 17: aida.v1.CreateAccount
+	(*UpdateAccount)(nil),         // 18: aida.v1.UpdateAccount
+	(*AttachDeal)(nil),            // 19: aida.v1.AttachDeal
+	(*Reply)(nil),                 // 20: aida.v1.Reply
+	(*Error)(nil),                 // 21: aida.v1.Error
+	(*FieldViolation)(nil),        // 22: aida.v1.FieldViolation
+	nil,                           // 23: aida.v1.CaptureLead.UtmEntry
+	nil,                           // 24: aida.v1.UpdateLead.UtmEntry
+	(*timestamppb.Timestamp)(nil), // 25: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),       // 26: google.protobuf.Struct
+	(*AccountDeal)(nil),           // 27: aida.v1.AccountDeal
+	(*Lead)(nil),                  // 28: aida.v1.Lead
+	(*Deal)(nil),                  // 29: aida.v1.Deal
+	(*Account)(nil),               // 30: aida.v1.Account
 }
 var file_aida_v1_command_proto_depIdxs = []int32{
-	22, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
+	25, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
 	2,  // 1: aida.v1.Command.get:type_name -> aida.v1.Get
 	3,  // 2: aida.v1.Command.set_autonomy:type_name -> aida.v1.SetAutonomy
 	4,  // 3: aida.v1.Command.add_note:type_name -> aida.v1.AddNote
-	5,  // 4: aida.v1.Command.capture_lead:type_name -> aida.v1.CaptureLead
-	6,  // 5: aida.v1.Command.update_lead:type_name -> aida.v1.UpdateLead
-	7,  // 6: aida.v1.Command.change_lead_status:type_name -> aida.v1.ChangeLeadStatus
-	8,  // 7: aida.v1.Command.archive_lead:type_name -> aida.v1.ArchiveLead
-	9,  // 8: aida.v1.Command.restore_lead:type_name -> aida.v1.RestoreLead
-	10, // 9: aida.v1.Command.convert_lead:type_name -> aida.v1.ConvertLead
-	11, // 10: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
-	12, // 11: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
-	13, // 12: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
-	14, // 13: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
-	15, // 14: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
-	16, // 15: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
-	20, // 16: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
-	23, // 17: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
-	21, // 18: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
-	23, // 19: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
-	24, // 20: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
-	24, // 21: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
-	25, // 22: aida.v1.Reply.lead:type_name -> aida.v1.Lead
-	26, // 23: aida.v1.Reply.deal:type_name -> aida.v1.Deal
-	27, // 24: aida.v1.Reply.account:type_name -> aida.v1.Account
-	18, // 25: aida.v1.Reply.error:type_name -> aida.v1.Error
-	0,  // 26: aida.v1.Error.code:type_name -> aida.v1.Error.Code
-	19, // 27: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
-	28, // [28:28] is the sub-list for method output_type
-	28, // [28:28] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	5,  // 4: aida.v1.Command.schedule_reminder:type_name -> aida.v1.ScheduleReminder
+	6,  // 5: aida.v1.Command.cancel_reminder:type_name -> aida.v1.CancelReminder
+	7,  // 6: aida.v1.Command.fire_reminder:type_name -> aida.v1.FireReminder
+	8,  // 7: aida.v1.Command.capture_lead:type_name -> aida.v1.CaptureLead
+	9,  // 8: aida.v1.Command.update_lead:type_name -> aida.v1.UpdateLead
+	10, // 9: aida.v1.Command.change_lead_status:type_name -> aida.v1.ChangeLeadStatus
+	11, // 10: aida.v1.Command.archive_lead:type_name -> aida.v1.ArchiveLead
+	12, // 11: aida.v1.Command.restore_lead:type_name -> aida.v1.RestoreLead
+	13, // 12: aida.v1.Command.convert_lead:type_name -> aida.v1.ConvertLead
+	14, // 13: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
+	15, // 14: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
+	16, // 15: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
+	17, // 16: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
+	18, // 17: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
+	19, // 18: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
+	25, // 19: aida.v1.ScheduleReminder.due_at:type_name -> google.protobuf.Timestamp
+	26, // 20: aida.v1.ScheduleReminder.payload:type_name -> google.protobuf.Struct
+	25, // 21: aida.v1.FireReminder.due_at:type_name -> google.protobuf.Timestamp
+	26, // 22: aida.v1.FireReminder.payload:type_name -> google.protobuf.Struct
+	23, // 23: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
+	26, // 24: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
+	24, // 25: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
+	26, // 26: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
+	27, // 27: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
+	27, // 28: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
+	28, // 29: aida.v1.Reply.lead:type_name -> aida.v1.Lead
+	29, // 30: aida.v1.Reply.deal:type_name -> aida.v1.Deal
+	30, // 31: aida.v1.Reply.account:type_name -> aida.v1.Account
+	21, // 32: aida.v1.Reply.error:type_name -> aida.v1.Error
+	0,  // 33: aida.v1.Error.code:type_name -> aida.v1.Error.Code
+	22, // 34: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_command_proto_init() }
@@ -1943,6 +2226,9 @@ func file_aida_v1_command_proto_init() {
 		(*Command_Get)(nil),
 		(*Command_SetAutonomy)(nil),
 		(*Command_AddNote)(nil),
+		(*Command_ScheduleReminder)(nil),
+		(*Command_CancelReminder)(nil),
+		(*Command_FireReminder)(nil),
 		(*Command_CaptureLead)(nil),
 		(*Command_UpdateLead)(nil),
 		(*Command_ChangeLeadStatus)(nil),
@@ -1956,10 +2242,10 @@ func file_aida_v1_command_proto_init() {
 		(*Command_UpdateAccount)(nil),
 		(*Command_AttachDeal)(nil),
 	}
-	file_aida_v1_command_proto_msgTypes[5].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[11].OneofWrappers = []any{}
+	file_aida_v1_command_proto_msgTypes[8].OneofWrappers = []any{}
 	file_aida_v1_command_proto_msgTypes[14].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[16].OneofWrappers = []any{
+	file_aida_v1_command_proto_msgTypes[17].OneofWrappers = []any{}
+	file_aida_v1_command_proto_msgTypes[19].OneofWrappers = []any{
 		(*Reply_Lead)(nil),
 		(*Reply_Deal)(nil),
 		(*Reply_Account)(nil),
@@ -1970,7 +2256,7 @@ func file_aida_v1_command_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_command_proto_rawDesc), len(file_aida_v1_command_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   21,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

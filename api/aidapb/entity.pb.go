@@ -50,6 +50,7 @@ type Lead struct {
 	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	Version       int64                  `protobuf:"varint,21,opt,name=version,proto3" json:"version,omitempty"`
+	Reminders     []*ReminderRef         `protobuf:"bytes,22,rep,name=reminders,proto3" json:"reminders,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -231,6 +232,75 @@ func (x *Lead) GetVersion() int64 {
 	return 0
 }
 
+func (x *Lead) GetReminders() []*ReminderRef {
+	if x != nil {
+		return x.Reminders
+	}
+	return nil
+}
+
+// ReminderRef is a reminder an entity has pending: the scheduler delivers it at due_at with the
+// token; a delivery with another token is stale (the reminder was replaced or cancelled).
+type ReminderRef struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Token         string                 `protobuf:"bytes,2,opt,name=token,proto3" json:"token,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReminderRef) Reset() {
+	*x = ReminderRef{}
+	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReminderRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReminderRef) ProtoMessage() {}
+
+func (x *ReminderRef) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReminderRef.ProtoReflect.Descriptor instead.
+func (*ReminderRef) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ReminderRef) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ReminderRef) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ReminderRef) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
 // Qualification is the 7-dimension lead score. Scores are integer thousandths (0..1000) so
 // thresholds compare exactly.
 type Qualification struct {
@@ -246,7 +316,7 @@ type Qualification struct {
 
 func (x *Qualification) Reset() {
 	*x = Qualification{}
-	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	mi := &file_aida_v1_entity_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -258,7 +328,7 @@ func (x *Qualification) String() string {
 func (*Qualification) ProtoMessage() {}
 
 func (x *Qualification) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	mi := &file_aida_v1_entity_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -271,7 +341,7 @@ func (x *Qualification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Qualification.ProtoReflect.Descriptor instead.
 func (*Qualification) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{1}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Qualification) GetScore() int32 {
@@ -322,7 +392,7 @@ type Dimension struct {
 
 func (x *Dimension) Reset() {
 	*x = Dimension{}
-	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	mi := &file_aida_v1_entity_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -334,7 +404,7 @@ func (x *Dimension) String() string {
 func (*Dimension) ProtoMessage() {}
 
 func (x *Dimension) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	mi := &file_aida_v1_entity_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -347,7 +417,7 @@ func (x *Dimension) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dimension.ProtoReflect.Descriptor instead.
 func (*Dimension) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{2}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Dimension) GetName() string {
@@ -382,7 +452,7 @@ func (x *Dimension) GetReason() string {
 type NextAction struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Action        string                 `protobuf:"bytes,1,opt,name=action,proto3" json:"action,omitempty"`
-	Mode          string                 `protobuf:"bytes,2,opt,name=mode,proto3" json:"mode,omitempty"` // run, draft, approve
+	Mode          string                 `protobuf:"bytes,2,opt,name=mode,proto3" json:"mode,omitempty"` // run, draft, approve, run_notify
 	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -390,7 +460,7 @@ type NextAction struct {
 
 func (x *NextAction) Reset() {
 	*x = NextAction{}
-	mi := &file_aida_v1_entity_proto_msgTypes[3]
+	mi := &file_aida_v1_entity_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -402,7 +472,7 @@ func (x *NextAction) String() string {
 func (*NextAction) ProtoMessage() {}
 
 func (x *NextAction) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[3]
+	mi := &file_aida_v1_entity_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -415,7 +485,7 @@ func (x *NextAction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NextAction.ProtoReflect.Descriptor instead.
 func (*NextAction) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{3}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *NextAction) GetAction() string {
@@ -452,7 +522,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_aida_v1_entity_proto_msgTypes[4]
+	mi := &file_aida_v1_entity_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -464,7 +534,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[4]
+	mi := &file_aida_v1_entity_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -477,7 +547,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{4}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Note) GetId() string {
@@ -532,13 +602,14 @@ type Deal struct {
 	ClosedAt          *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=closed_at,json=closedAt,proto3" json:"closed_at,omitempty"`
 	Version           int64                  `protobuf:"varint,20,opt,name=version,proto3" json:"version,omitempty"`
 	Description       string                 `protobuf:"bytes,21,opt,name=description,proto3" json:"description,omitempty"`
+	Reminders         []*ReminderRef         `protobuf:"bytes,22,rep,name=reminders,proto3" json:"reminders,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Deal) Reset() {
 	*x = Deal{}
-	mi := &file_aida_v1_entity_proto_msgTypes[5]
+	mi := &file_aida_v1_entity_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +621,7 @@ func (x *Deal) String() string {
 func (*Deal) ProtoMessage() {}
 
 func (x *Deal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[5]
+	mi := &file_aida_v1_entity_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +634,7 @@ func (x *Deal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deal.ProtoReflect.Descriptor instead.
 func (*Deal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{5}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Deal) GetId() string {
@@ -713,6 +784,13 @@ func (x *Deal) GetDescription() string {
 	return ""
 }
 
+func (x *Deal) GetReminders() []*ReminderRef {
+	if x != nil {
+		return x.Reminders
+	}
+	return nil
+}
+
 // StageChange is one entry of a deal's stage history.
 type StageChange struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -727,7 +805,7 @@ type StageChange struct {
 
 func (x *StageChange) Reset() {
 	*x = StageChange{}
-	mi := &file_aida_v1_entity_proto_msgTypes[6]
+	mi := &file_aida_v1_entity_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -739,7 +817,7 @@ func (x *StageChange) String() string {
 func (*StageChange) ProtoMessage() {}
 
 func (x *StageChange) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[6]
+	mi := &file_aida_v1_entity_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -752,7 +830,7 @@ func (x *StageChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageChange.ProtoReflect.Descriptor instead.
 func (*StageChange) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{6}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *StageChange) GetFrom() string {
@@ -805,13 +883,14 @@ type Account struct {
 	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	Version       int64                  `protobuf:"varint,12,opt,name=version,proto3" json:"version,omitempty"`
+	Reminders     []*ReminderRef         `protobuf:"bytes,13,rep,name=reminders,proto3" json:"reminders,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Account) Reset() {
 	*x = Account{}
-	mi := &file_aida_v1_entity_proto_msgTypes[7]
+	mi := &file_aida_v1_entity_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +902,7 @@ func (x *Account) String() string {
 func (*Account) ProtoMessage() {}
 
 func (x *Account) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[7]
+	mi := &file_aida_v1_entity_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +915,7 @@ func (x *Account) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Account.ProtoReflect.Descriptor instead.
 func (*Account) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{7}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Account) GetId() string {
@@ -923,6 +1002,13 @@ func (x *Account) GetVersion() int64 {
 	return 0
 }
 
+func (x *Account) GetReminders() []*ReminderRef {
+	if x != nil {
+		return x.Reminders
+	}
+	return nil
+}
+
 // Health is an account's health score; score and dimensions are thousandths (0..1000 means
 // 0.0..100.0 for the score).
 type Health struct {
@@ -939,7 +1025,7 @@ type Health struct {
 
 func (x *Health) Reset() {
 	*x = Health{}
-	mi := &file_aida_v1_entity_proto_msgTypes[8]
+	mi := &file_aida_v1_entity_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1037,7 @@ func (x *Health) String() string {
 func (*Health) ProtoMessage() {}
 
 func (x *Health) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[8]
+	mi := &file_aida_v1_entity_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1050,7 @@ func (x *Health) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Health.ProtoReflect.Descriptor instead.
 func (*Health) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{8}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Health) GetScore() int32 {
@@ -1023,7 +1109,7 @@ type AccountDeal struct {
 
 func (x *AccountDeal) Reset() {
 	*x = AccountDeal{}
-	mi := &file_aida_v1_entity_proto_msgTypes[9]
+	mi := &file_aida_v1_entity_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1035,7 +1121,7 @@ func (x *AccountDeal) String() string {
 func (*AccountDeal) ProtoMessage() {}
 
 func (x *AccountDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[9]
+	mi := &file_aida_v1_entity_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1048,7 +1134,7 @@ func (x *AccountDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountDeal.ProtoReflect.Descriptor instead.
 func (*AccountDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{9}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *AccountDeal) GetDealId() string {
@@ -1090,7 +1176,7 @@ var File_aida_v1_entity_proto protoreflect.FileDescriptor
 
 const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
-	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x06\n" +
+	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xde\x06\n" +
 	"\x04Lead\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
@@ -1116,10 +1202,15 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"created_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
 	"updated_at\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x18\n" +
-	"\aversion\x18\x15 \x01(\x03R\aversion\x1a6\n" +
+	"\aversion\x18\x15 \x01(\x03R\aversion\x122\n" +
+	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\x1a6\n" +
 	"\bUtmEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xab\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"j\n" +
+	"\vReminderRef\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
+	"\x06due_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\"\xab\x01\n" +
 	"\rQualification\x12\x14\n" +
 	"\x05score\x18\x01 \x01(\x05R\x05score\x12\x1e\n" +
 	"\n" +
@@ -1145,7 +1236,7 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\x04text\x18\x02 \x01(\tR\x04text\x12\x16\n" +
 	"\x06author\x18\x03 \x01(\tR\x06author\x129\n" +
 	"\n" +
-	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xf2\x05\n" +
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xa6\x06\n" +
 	"\x04Deal\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x17\n" +
@@ -1171,13 +1262,14 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"updated_at\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x127\n" +
 	"\tclosed_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\bclosedAt\x12\x18\n" +
 	"\aversion\x18\x14 \x01(\x03R\aversion\x12 \n" +
-	"\vdescription\x18\x15 \x01(\tR\vdescription\"\x8b\x01\n" +
+	"\vdescription\x18\x15 \x01(\tR\vdescription\x122\n" +
+	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\"\x8b\x01\n" +
 	"\vStageChange\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\tR\x04from\x12\x0e\n" +
 	"\x02to\x18\x02 \x01(\tR\x02to\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
 	"\x05actor\x18\x04 \x01(\tR\x05actor\x12*\n" +
-	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xaa\x03\n" +
+	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xde\x03\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
@@ -1193,7 +1285,8 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
 	"updated_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x18\n" +
-	"\aversion\x18\f \x01(\x03R\aversion\"\xfb\x01\n" +
+	"\aversion\x18\f \x01(\x03R\aversion\x122\n" +
+	"\treminders\x18\r \x03(\v2\x14.aida.v1.ReminderRefR\treminders\"\xfb\x01\n" +
 	"\x06Health\x12\x14\n" +
 	"\x05score\x18\x01 \x01(\x05R\x05score\x12\x1a\n" +
 	"\bcategory\x18\x02 \x01(\tR\bcategory\x122\n" +
@@ -1223,50 +1316,55 @@ func file_aida_v1_entity_proto_rawDescGZIP() []byte {
 	return file_aida_v1_entity_proto_rawDescData
 }
 
-var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_aida_v1_entity_proto_goTypes = []any{
 	(*Lead)(nil),                  // 0: aida.v1.Lead
-	(*Qualification)(nil),         // 1: aida.v1.Qualification
-	(*Dimension)(nil),             // 2: aida.v1.Dimension
-	(*NextAction)(nil),            // 3: aida.v1.NextAction
-	(*Note)(nil),                  // 4: aida.v1.Note
-	(*Deal)(nil),                  // 5: aida.v1.Deal
-	(*StageChange)(nil),           // 6: aida.v1.StageChange
-	(*Account)(nil),               // 7: aida.v1.Account
-	(*Health)(nil),                // 8: aida.v1.Health
-	(*AccountDeal)(nil),           // 9: aida.v1.AccountDeal
-	nil,                           // 10: aida.v1.Lead.UtmEntry
-	(*structpb.Struct)(nil),       // 11: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*ReminderRef)(nil),           // 1: aida.v1.ReminderRef
+	(*Qualification)(nil),         // 2: aida.v1.Qualification
+	(*Dimension)(nil),             // 3: aida.v1.Dimension
+	(*NextAction)(nil),            // 4: aida.v1.NextAction
+	(*Note)(nil),                  // 5: aida.v1.Note
+	(*Deal)(nil),                  // 6: aida.v1.Deal
+	(*StageChange)(nil),           // 7: aida.v1.StageChange
+	(*Account)(nil),               // 8: aida.v1.Account
+	(*Health)(nil),                // 9: aida.v1.Health
+	(*AccountDeal)(nil),           // 10: aida.v1.AccountDeal
+	nil,                           // 11: aida.v1.Lead.UtmEntry
+	(*structpb.Struct)(nil),       // 12: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_aida_v1_entity_proto_depIdxs = []int32{
-	10, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
-	11, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
-	1,  // 2: aida.v1.Lead.qualification:type_name -> aida.v1.Qualification
-	3,  // 3: aida.v1.Lead.next_actions:type_name -> aida.v1.NextAction
-	4,  // 4: aida.v1.Lead.notes:type_name -> aida.v1.Note
-	12, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
-	12, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
-	2,  // 7: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
-	12, // 8: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
-	6,  // 9: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
-	4,  // 10: aida.v1.Deal.notes:type_name -> aida.v1.Note
-	12, // 11: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
-	12, // 12: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
-	12, // 13: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
-	12, // 14: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
-	8,  // 15: aida.v1.Account.health:type_name -> aida.v1.Health
-	9,  // 16: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
-	4,  // 17: aida.v1.Account.notes:type_name -> aida.v1.Note
-	12, // 18: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
-	12, // 19: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
-	2,  // 20: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
-	12, // 21: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
-	22, // [22:22] is the sub-list for method output_type
-	22, // [22:22] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	11, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
+	12, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
+	2,  // 2: aida.v1.Lead.qualification:type_name -> aida.v1.Qualification
+	4,  // 3: aida.v1.Lead.next_actions:type_name -> aida.v1.NextAction
+	5,  // 4: aida.v1.Lead.notes:type_name -> aida.v1.Note
+	13, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
+	13, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
+	1,  // 7: aida.v1.Lead.reminders:type_name -> aida.v1.ReminderRef
+	13, // 8: aida.v1.ReminderRef.due_at:type_name -> google.protobuf.Timestamp
+	3,  // 9: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
+	13, // 10: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
+	7,  // 11: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
+	5,  // 12: aida.v1.Deal.notes:type_name -> aida.v1.Note
+	13, // 13: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
+	13, // 14: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
+	13, // 15: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
+	1,  // 16: aida.v1.Deal.reminders:type_name -> aida.v1.ReminderRef
+	13, // 17: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
+	9,  // 18: aida.v1.Account.health:type_name -> aida.v1.Health
+	10, // 19: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
+	5,  // 20: aida.v1.Account.notes:type_name -> aida.v1.Note
+	13, // 21: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
+	13, // 22: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
+	1,  // 23: aida.v1.Account.reminders:type_name -> aida.v1.ReminderRef
+	3,  // 24: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
+	13, // 25: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
+	26, // [26:26] is the sub-list for method output_type
+	26, // [26:26] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_entity_proto_init() }
@@ -1280,7 +1378,7 @@ func file_aida_v1_entity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_entity_proto_rawDesc), len(file_aida_v1_entity_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -51,6 +51,9 @@ type Event struct {
 	//	*Event_AccountDealAttached
 	//	*Event_AccountHealthChanged
 	//	*Event_AccountLifecycleChanged
+	//	*Event_ReminderSet
+	//	*Event_ReminderCancelled
+	//	*Event_ReminderFired
 	Data          isEvent_Data `protobuf_oneof:"data"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -281,6 +284,33 @@ func (x *Event) GetAccountLifecycleChanged() *AccountLifecycleChanged {
 	return nil
 }
 
+func (x *Event) GetReminderSet() *ReminderSet {
+	if x != nil {
+		if x, ok := x.Data.(*Event_ReminderSet); ok {
+			return x.ReminderSet
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetReminderCancelled() *ReminderCancelled {
+	if x != nil {
+		if x, ok := x.Data.(*Event_ReminderCancelled); ok {
+			return x.ReminderCancelled
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetReminderFired() *ReminderFired {
+	if x != nil {
+		if x, ok := x.Data.(*Event_ReminderFired); ok {
+			return x.ReminderFired
+		}
+	}
+	return nil
+}
+
 type isEvent_Data interface {
 	isEvent_Data()
 }
@@ -353,6 +383,18 @@ type Event_AccountLifecycleChanged struct {
 	AccountLifecycleChanged *AccountLifecycleChanged `protobuf:"bytes,44,opt,name=account_lifecycle_changed,json=accountLifecycleChanged,proto3,oneof"`
 }
 
+type Event_ReminderSet struct {
+	ReminderSet *ReminderSet `protobuf:"bytes,50,opt,name=reminder_set,json=reminderSet,proto3,oneof"`
+}
+
+type Event_ReminderCancelled struct {
+	ReminderCancelled *ReminderCancelled `protobuf:"bytes,51,opt,name=reminder_cancelled,json=reminderCancelled,proto3,oneof"`
+}
+
+type Event_ReminderFired struct {
+	ReminderFired *ReminderFired `protobuf:"bytes,52,opt,name=reminder_fired,json=reminderFired,proto3,oneof"`
+}
+
 func (*Event_LeadCaptured) isEvent_Data() {}
 
 func (*Event_LeadUpdated) isEvent_Data() {}
@@ -386,6 +428,12 @@ func (*Event_AccountDealAttached) isEvent_Data() {}
 func (*Event_AccountHealthChanged) isEvent_Data() {}
 
 func (*Event_AccountLifecycleChanged) isEvent_Data() {}
+
+func (*Event_ReminderSet) isEvent_Data() {}
+
+func (*Event_ReminderCancelled) isEvent_Data() {}
+
+func (*Event_ReminderFired) isEvent_Data() {}
 
 // LeadCaptured carries the whole new lead.
 type LeadCaptured struct {
@@ -1433,12 +1481,210 @@ func (x *AccountLifecycleChanged) GetReason() string {
 	return ""
 }
 
+// ReminderSet records a reminder scheduled (or replaced); token is the event's ID.
+type ReminderSet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Payload       *structpb.Struct       `protobuf:"bytes,3,opt,name=payload,proto3" json:"payload,omitempty"`
+	Token         string                 `protobuf:"bytes,4,opt,name=token,proto3" json:"token,omitempty"`
+	Reason        string                 `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReminderSet) Reset() {
+	*x = ReminderSet{}
+	mi := &file_aida_v1_event_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReminderSet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReminderSet) ProtoMessage() {}
+
+func (x *ReminderSet) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReminderSet.ProtoReflect.Descriptor instead.
+func (*ReminderSet) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ReminderSet) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ReminderSet) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *ReminderSet) GetPayload() *structpb.Struct {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
+func (x *ReminderSet) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ReminderSet) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReminderCancelled records a reminder cancelled before it was due.
+type ReminderCancelled struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReminderCancelled) Reset() {
+	*x = ReminderCancelled{}
+	mi := &file_aida_v1_event_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReminderCancelled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReminderCancelled) ProtoMessage() {}
+
+func (x *ReminderCancelled) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReminderCancelled.ProtoReflect.Descriptor instead.
+func (*ReminderCancelled) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ReminderCancelled) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ReminderCancelled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReminderFired records a reminder delivered by the scheduler and applied.
+type ReminderFired struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Token         string                 `protobuf:"bytes,2,opt,name=token,proto3" json:"token,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Attempts      int32                  `protobuf:"varint,4,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReminderFired) Reset() {
+	*x = ReminderFired{}
+	mi := &file_aida_v1_event_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReminderFired) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReminderFired) ProtoMessage() {}
+
+func (x *ReminderFired) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReminderFired.ProtoReflect.Descriptor instead.
+func (*ReminderFired) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReminderFired) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ReminderFired) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ReminderFired) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *ReminderFired) GetAttempts() int32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
 var File_aida_v1_event_proto protoreflect.FileDescriptor
 
 const file_aida_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xa8\n" +
-	"\n" +
+	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xf1\v\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
@@ -1463,7 +1709,10 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\x0faccount_updated\x18) \x01(\v2\x17.aida.v1.AccountUpdatedH\x00R\x0eaccountUpdated\x12R\n" +
 	"\x15account_deal_attached\x18* \x01(\v2\x1c.aida.v1.AccountDealAttachedH\x00R\x13accountDealAttached\x12U\n" +
 	"\x16account_health_changed\x18+ \x01(\v2\x1d.aida.v1.AccountHealthChangedH\x00R\x14accountHealthChanged\x12^\n" +
-	"\x19account_lifecycle_changed\x18, \x01(\v2 .aida.v1.AccountLifecycleChangedH\x00R\x17accountLifecycleChangedB\x06\n" +
+	"\x19account_lifecycle_changed\x18, \x01(\v2 .aida.v1.AccountLifecycleChangedH\x00R\x17accountLifecycleChanged\x129\n" +
+	"\freminder_set\x182 \x01(\v2\x14.aida.v1.ReminderSetH\x00R\vreminderSet\x12K\n" +
+	"\x12reminder_cancelled\x183 \x01(\v2\x1a.aida.v1.ReminderCancelledH\x00R\x11reminderCancelled\x12?\n" +
+	"\x0ereminder_fired\x184 \x01(\v2\x16.aida.v1.ReminderFiredH\x00R\rreminderFiredB\x06\n" +
 	"\x04data\"1\n" +
 	"\fLeadCaptured\x12!\n" +
 	"\x04lead\x18\x01 \x01(\v2\r.aida.v1.LeadR\x04lead\"\xdc\x04\n" +
@@ -1562,7 +1811,21 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\x17AccountLifecycleChanged\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\tR\x04from\x12\x0e\n" +
 	"\x02to\x18\x02 \x01(\tR\x02to\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reasonB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xb5\x01\n" +
+	"\vReminderSet\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
+	"\x06due_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x121\n" +
+	"\apayload\x18\x03 \x01(\v2\x17.google.protobuf.StructR\apayload\x12\x14\n" +
+	"\x05token\x18\x04 \x01(\tR\x05token\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"?\n" +
+	"\x11ReminderCancelled\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x88\x01\n" +
+	"\rReminderFired\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
+	"\x06due_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12\x1a\n" +
+	"\battempts\x18\x04 \x01(\x05R\battemptsB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
 
 var (
 	file_aida_v1_event_proto_rawDescOnce sync.Once
@@ -1576,7 +1839,7 @@ func file_aida_v1_event_proto_rawDescGZIP() []byte {
 	return file_aida_v1_event_proto_rawDescData
 }
 
-var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_aida_v1_event_proto_goTypes = []any{
 	(*Event)(nil),                   // 0: aida.v1.Event
 	(*LeadCaptured)(nil),            // 1: aida.v1.LeadCaptured
@@ -1596,20 +1859,23 @@ var file_aida_v1_event_proto_goTypes = []any{
 	(*AccountDealAttached)(nil),     // 15: aida.v1.AccountDealAttached
 	(*AccountHealthChanged)(nil),    // 16: aida.v1.AccountHealthChanged
 	(*AccountLifecycleChanged)(nil), // 17: aida.v1.AccountLifecycleChanged
-	nil,                             // 18: aida.v1.LeadUpdated.UtmEntry
-	(*timestamppb.Timestamp)(nil),   // 19: google.protobuf.Timestamp
-	(*Lead)(nil),                    // 20: aida.v1.Lead
-	(*structpb.Struct)(nil),         // 21: google.protobuf.Struct
-	(*Qualification)(nil),           // 22: aida.v1.Qualification
-	(*NextAction)(nil),              // 23: aida.v1.NextAction
-	(*Note)(nil),                    // 24: aida.v1.Note
-	(*Deal)(nil),                    // 25: aida.v1.Deal
-	(*Account)(nil),                 // 26: aida.v1.Account
-	(*AccountDeal)(nil),             // 27: aida.v1.AccountDeal
-	(*Health)(nil),                  // 28: aida.v1.Health
+	(*ReminderSet)(nil),             // 18: aida.v1.ReminderSet
+	(*ReminderCancelled)(nil),       // 19: aida.v1.ReminderCancelled
+	(*ReminderFired)(nil),           // 20: aida.v1.ReminderFired
+	nil,                             // 21: aida.v1.LeadUpdated.UtmEntry
+	(*timestamppb.Timestamp)(nil),   // 22: google.protobuf.Timestamp
+	(*Lead)(nil),                    // 23: aida.v1.Lead
+	(*structpb.Struct)(nil),         // 24: google.protobuf.Struct
+	(*Qualification)(nil),           // 25: aida.v1.Qualification
+	(*NextAction)(nil),              // 26: aida.v1.NextAction
+	(*Note)(nil),                    // 27: aida.v1.Note
+	(*Deal)(nil),                    // 28: aida.v1.Deal
+	(*Account)(nil),                 // 29: aida.v1.Account
+	(*AccountDeal)(nil),             // 30: aida.v1.AccountDeal
+	(*Health)(nil),                  // 31: aida.v1.Health
 }
 var file_aida_v1_event_proto_depIdxs = []int32{
-	19, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
+	22, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
 	1,  // 1: aida.v1.Event.lead_captured:type_name -> aida.v1.LeadCaptured
 	2,  // 2: aida.v1.Event.lead_updated:type_name -> aida.v1.LeadUpdated
 	3,  // 3: aida.v1.Event.lead_status_changed:type_name -> aida.v1.LeadStatusChanged
@@ -1627,21 +1893,27 @@ var file_aida_v1_event_proto_depIdxs = []int32{
 	15, // 15: aida.v1.Event.account_deal_attached:type_name -> aida.v1.AccountDealAttached
 	16, // 16: aida.v1.Event.account_health_changed:type_name -> aida.v1.AccountHealthChanged
 	17, // 17: aida.v1.Event.account_lifecycle_changed:type_name -> aida.v1.AccountLifecycleChanged
-	20, // 18: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
-	18, // 19: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
-	21, // 20: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
-	22, // 21: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
-	23, // 22: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
-	24, // 23: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
-	25, // 24: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
-	26, // 25: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
-	27, // 26: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
-	28, // 27: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
-	28, // [28:28] is the sub-list for method output_type
-	28, // [28:28] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	18, // 18: aida.v1.Event.reminder_set:type_name -> aida.v1.ReminderSet
+	19, // 19: aida.v1.Event.reminder_cancelled:type_name -> aida.v1.ReminderCancelled
+	20, // 20: aida.v1.Event.reminder_fired:type_name -> aida.v1.ReminderFired
+	23, // 21: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
+	21, // 22: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
+	24, // 23: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
+	25, // 24: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
+	26, // 25: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
+	27, // 26: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
+	28, // 27: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
+	29, // 28: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
+	30, // 29: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
+	31, // 30: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
+	22, // 31: aida.v1.ReminderSet.due_at:type_name -> google.protobuf.Timestamp
+	24, // 32: aida.v1.ReminderSet.payload:type_name -> google.protobuf.Struct
+	22, // 33: aida.v1.ReminderFired.due_at:type_name -> google.protobuf.Timestamp
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_event_proto_init() }
@@ -1668,6 +1940,9 @@ func file_aida_v1_event_proto_init() {
 		(*Event_AccountDealAttached)(nil),
 		(*Event_AccountHealthChanged)(nil),
 		(*Event_AccountLifecycleChanged)(nil),
+		(*Event_ReminderSet)(nil),
+		(*Event_ReminderCancelled)(nil),
+		(*Event_ReminderFired)(nil),
 	}
 	file_aida_v1_event_proto_msgTypes[2].OneofWrappers = []any{}
 	file_aida_v1_event_proto_msgTypes[11].OneofWrappers = []any{}
@@ -1678,7 +1953,7 @@ func file_aida_v1_event_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_event_proto_rawDesc), len(file_aida_v1_event_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   19,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

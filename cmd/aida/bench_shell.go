@@ -3,15 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/bench/load"
 	"github.com/aidacrm/aida/runtime/cluster"
 )
 
@@ -54,51 +49,14 @@ func benchShell(ctx context.Context, b *bencher) ([]row, error) {
 
 // hammer sends gets to ids (caller i to ids[i]) in closed loops for the round's duration.
 func (b *bencher) hammer(ctx context.Context, m *cluster.Member, kind string, ids []string) (figure, error) {
-	var (
-		count   atomic.Int64
-		mu      sync.Mutex
-		lat     []time.Duration
-		failure error
-		wg      sync.WaitGroup
-	)
-	start := time.Now()
-	measureFrom := start.Add(b.warmup)
-	end := measureFrom.Add(b.duration)
-	for _, id := range ids {
-		wg.Go(func() {
-			local := make([]time.Duration, 0, 1<<16)
-			for ctx.Err() == nil {
-				t := time.Now()
-				if t.After(end) {
-					break
-				}
-				res, err := m.Request(ctx, kind, id, &aidapb.Command{Id: id, Body: &aidapb.Command_Get{Get: &aidapb.Get{}}})
-				if err == nil {
-					if e := res.(*aidapb.Reply).GetError(); e != nil {
-						err = fault.FromProto(e)
-					}
-				}
-				if err != nil {
-					mu.Lock()
-					failure = err
-					mu.Unlock()
-					return
-				}
-				if t.After(measureFrom) {
-					local = append(local, time.Since(t))
-					count.Add(1)
-				}
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if failure != nil {
-		return figure{}, failure
-	}
-	slices.Sort(lat)
-	return figure{rate: float64(count.Load()) / b.duration.Seconds(), unit: "req/s",
-		p50: load.Percentile(lat, 50), p99: load.Percentile(lat, 99)}, nil
+	return b.loop(ctx, len(ids), "req/s", func(w, _ int) (int, error) {
+		res, err := m.Request(ctx, kind, ids[w], &aidapb.Command{Id: ids[w], Body: &aidapb.Command_Get{Get: &aidapb.Get{}}})
+		if err != nil {
+			return 0, err
+		}
+		if e := res.(*aidapb.Reply).GetError(); e != nil {
+			return 0, fault.FromProto(e)
+		}
+		return 1, nil
+	})
 }

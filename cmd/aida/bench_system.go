@@ -6,7 +6,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -17,6 +19,7 @@ import (
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/bench/load"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres/pgtest"
 	"github.com/aidacrm/aida/runtime/cluster"
@@ -28,6 +31,7 @@ import (
 func (b *bencher) config(name string) Config {
 	cfg := Default()
 	cfg.Addr = "127.0.0.1:0"
+	cfg.NATSAddr = "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(b.dir, name)
 	cfg.PassivateAfter = time.Hour
 	cfg.RequestTimeout = 30 * time.Second
@@ -181,4 +185,54 @@ func fanOut(ctx context.Context, n, c int, f func(i int) error) ([]time.Duration
 	}
 	sortDurations(lat)
 	return lat, elapsed, nil
+}
+
+// loop runs step in workers goroutines, each in a closed loop, for the round's warmup and
+// duration. step reports how many operations one call did; the figure is operations per second
+// in the measured window and the latency of one call.
+func (b *bencher) loop(ctx context.Context, workers int, unit string, step func(worker, iter int) (int, error)) (figure, error) {
+	var (
+		count   atomic.Int64
+		mu      sync.Mutex
+		lat     []time.Duration
+		failure error
+		wg      sync.WaitGroup
+	)
+	measureFrom := time.Now().Add(b.warmup)
+	end := measureFrom.Add(b.duration)
+	for w := range workers {
+		wg.Go(func() {
+			local := make([]time.Duration, 0, 1<<12)
+			for n := 0; ctx.Err() == nil; n++ {
+				t := time.Now()
+				if t.After(end) {
+					break
+				}
+				ops, err := step(w, n)
+				if err != nil {
+					mu.Lock()
+					failure = err
+					mu.Unlock()
+					return
+				}
+				if t.After(measureFrom) {
+					local = append(local, time.Since(t))
+					count.Add(int64(ops))
+				}
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if failure != nil {
+		return figure{}, failure
+	}
+	if len(lat) == 0 {
+		return figure{}, fmt.Errorf("no operation finished in %s", b.duration)
+	}
+	slices.Sort(lat)
+	return figure{rate: float64(count.Load()) / b.duration.Seconds(), unit: unit,
+		p50: load.Percentile(lat, 50), p99: load.Percentile(lat, 99)}, nil
 }

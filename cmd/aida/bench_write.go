@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -96,53 +94,18 @@ func (b *bencher) rawAppend(ctx context.Context, store persistence.Store, writer
 	if err != nil {
 		return figure{}, err
 	}
-	var (
-		count   atomic.Int64
-		mu      sync.Mutex
-		lat     []time.Duration
-		failure error
-		wg      sync.WaitGroup
-	)
-	start := time.Now()
-	measureFrom := start.Add(b.warmup)
-	end := measureFrom.Add(b.duration)
-	for w := range writers {
-		wg.Go(func() {
-			for n := 0; time.Now().Before(end) && ctx.Err() == nil; n++ {
-				batch := make([]persistence.Append, 256)
-				for i := range batch {
-					batch[i] = cloneAppend(tmpl, entity.NewID(), fmt.Sprintf("%s-%d-%d-%d@bench.example", prefix, w, n, i))
-				}
-				t := time.Now()
-				errs := store.Append(ctx, batch)
-				d := time.Since(t)
-				for _, err := range errs {
-					if err != nil {
-						mu.Lock()
-						failure = err
-						mu.Unlock()
-						return
-					}
-				}
-				if t.After(measureFrom) && t.Before(end) {
-					count.Add(int64(len(batch)))
-					mu.Lock()
-					lat = append(lat, d)
-					mu.Unlock()
-				}
+	return b.loop(ctx, writers, "rows/s", func(w, n int) (int, error) {
+		batch := make([]persistence.Append, 256)
+		for i := range batch {
+			batch[i] = cloneAppend(tmpl, entity.NewID(), fmt.Sprintf("%s-%d-%d-%d@bench.example", prefix, w, n, i))
+		}
+		for _, err := range store.Append(ctx, batch) {
+			if err != nil {
+				return 0, err
 			}
-		})
-	}
-	wg.Wait()
-	if failure != nil {
-		return figure{}, failure
-	}
-	if len(lat) == 0 {
-		return figure{}, fmt.Errorf("no batch finished in %s", b.duration)
-	}
-	slices.Sort(lat)
-	return figure{rate: float64(count.Load()) / b.duration.Seconds(), unit: "rows/s",
-		p50: load.Percentile(lat, 50), p99: load.Percentile(lat, 99)}, nil
+		}
+		return len(batch), nil
+	})
 }
 
 // cloneAppend copies the template append for another entity: new id, unique key and event ids;

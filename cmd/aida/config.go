@@ -24,6 +24,8 @@ type Config struct {
 	BodyLimit       int           // largest accepted request body, bytes
 	ShutdownTimeout time.Duration // time each component gets to stop
 	LogLevel        string        // debug, info, warn, error
+	NATSURL         string        // an external NATS server; empty: embed one
+	NATSAddr        string        // where the embedded NATS server listens
 }
 
 // Default returns the configuration `make run` uses.
@@ -37,6 +39,7 @@ func Default() Config {
 		BodyLimit:       1 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
+		NATSAddr:        "127.0.0.1:4222",
 	}
 }
 
@@ -70,6 +73,13 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("AIDA_SHUTDOWN_TIMEOUT must be positive (e.g. 15s)"))
 	}
+	if c.NATSURL != "" {
+		if u, err := url.Parse(c.NATSURL); err != nil || (u.Scheme != "nats" && u.Scheme != "tls") {
+			errs = append(errs, errors.New("NATS_URL must be a nats:// URL, e.g. nats://localhost:4222"))
+		}
+	} else if _, _, err := net.SplitHostPort(c.NATSAddr); err != nil {
+		errs = append(errs, fmt.Errorf("AIDA_NATS_ADDR %q is not host:port (e.g. 127.0.0.1:4222, or 127.0.0.1:0 for any free port)", c.NATSAddr))
+	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
@@ -92,6 +102,8 @@ func (c *Config) settings() []setting {
 		{"request-timeout", "AIDA_REQUEST_TIMEOUT", "deadline of one HTTP request", (*durationValue)(&c.RequestTimeout)},
 		{"body-limit", "AIDA_BODY_LIMIT", "largest request body in bytes", (*intValue)(&c.BodyLimit)},
 		{"shutdown-timeout", "AIDA_SHUTDOWN_TIMEOUT", "time each component gets to stop on SIGINT/SIGTERM", (*durationValue)(&c.ShutdownTimeout)},
+		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
+		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }

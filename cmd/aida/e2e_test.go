@@ -62,6 +62,7 @@ func TestMain(m *testing.M) {
 // server is a running `aida serve` child process.
 type server struct {
 	url  string
+	nats string // the NATS client URL the banner names
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
 	done chan error
@@ -71,7 +72,7 @@ type server struct {
 // the line that prints its URL.
 func startAida(t *testing.T, env ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--nats-addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -82,20 +83,25 @@ func startAida(t *testing.T, env ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	urls := make(chan string, 1)
+	urls := make(chan [2]string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
 			if i := strings.Index(line, "http://"); i >= 0 && strings.HasPrefix(line, "AIDA is serving") {
-				urls <- strings.Fields(line[i:])[0]
+				var nats string
+				if j := strings.Index(line, "nats://"); j >= 0 {
+					nats = strings.TrimRight(strings.Fields(line[j:])[0], ")")
+				}
+				urls <- [2]string{strings.Fields(line[i:])[0], nats}
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	go func() { s.done <- cmd.Wait() }()
 	select {
-	case s.url = <-urls:
+	case u := <-urls:
+		s.url, s.nats = u[0], u[1]
 	case err := <-s.done:
 		t.Fatalf("aida exited before serving: %v\n%s", err, s.logs)
 	case <-time.After(30 * time.Second):

@@ -18,11 +18,14 @@ import (
 
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/edge"
+	"github.com/aidacrm/aida/edge/natscmd"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres"
 	"github.com/aidacrm/aida/persistence/sqlite"
+	"github.com/aidacrm/aida/runtime/bus"
 	"github.com/aidacrm/aida/runtime/cluster"
 	"github.com/aidacrm/aida/runtime/host"
+	"github.com/aidacrm/aida/runtime/reminder"
 )
 
 const usage = `aida — a runtime for autonomous CRM agents.
@@ -132,7 +135,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	sys := newSystem(cfg, logger, h.Fail)
 	sys.add(h)
 	h.Add(host.Component{Name: "banner", Start: func(context.Context) error {
-		fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s)\n", sys.ln.Addr(), sys.where)
+		fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s; NATS: %s)\n", sys.ln.Addr(), sys.where, sys.natsURL)
 		return nil
 	}})
 	return h.Run(ctx)
@@ -153,6 +156,15 @@ type system struct {
 	edge    *edge.Server
 	ln      net.Listener
 
+	nats            *bus.Embedded // nil with NATS_URL
+	natsURL         string
+	bus             *bus.Bus
+	relay           *bus.Relay
+	stopRelayFn     func() error
+	commands        *natscmd.Server
+	reminders       *reminder.Scheduler
+	stopRemindersFn func() error
+
 	extraKinds  []cluster.Kind // more actor kinds (benchmarks add bare ones)
 	cancelServe context.CancelFunc
 	serveDone   chan error
@@ -168,7 +180,12 @@ func newSystem(cfg Config, logger *slog.Logger, fail func(error)) *system {
 func (s *system) add(h *host.Host) {
 	h.Add(host.Component{Name: "store", Start: s.startStore, Stop: func(context.Context) error { return s.store.Close() }})
 	h.Add(host.Component{Name: "group commit", Start: s.startGroup, Stop: func(context.Context) error { s.group.Stop(); return nil }})
+	h.Add(host.Component{Name: "nats server", Start: s.startNATS, Stop: s.stopNATS})
+	h.Add(host.Component{Name: "nats client", Start: s.startBus, Stop: s.stopBus})
+	h.Add(host.Component{Name: "relay", Start: s.startRelay, Stop: s.stopRelay})
 	h.Add(host.Component{Name: "actors", Start: s.startActors, Stop: func(context.Context) error { s.member.Stop(); return nil }})
+	h.Add(host.Component{Name: "reminders", Start: s.startReminders, Stop: s.stopReminders})
+	h.Add(host.Component{Name: "nats commands", Start: s.startCommands, Stop: s.stopCommands})
 	h.Add(host.Component{Name: "http", Start: s.startHTTP, Stop: s.stopHTTP})
 }
 
@@ -192,6 +209,7 @@ func (s *system) startActors(context.Context) (err error) {
 		Loader: s.store, Appender: s.group, Logger: s.logger,
 		Metrics:        entity.NewMetrics(s.reg),
 		PassivateAfter: s.cfg.PassivateAfter, Timeout: s.cfg.RequestTimeout,
+		OnChange: s.changed,
 	})
 	s.member, err = cluster.Start(cluster.Config{}, append(kinds, s.extraKinds...)...)
 	if err != nil {
@@ -204,7 +222,7 @@ func (s *system) startActors(context.Context) (err error) {
 func (s *system) startHTTP(context.Context) (err error) {
 	s.edge, err = edge.New(edge.Config{BodyLimit: s.cfg.BodyLimit, RequestTimeout: s.cfg.RequestTimeout,
 		ShutdownTimeout: s.cfg.ShutdownTimeout}, edge.Deps{
-		Entities: s.gateway, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg,
+		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg,
 	})
 	if err != nil {
 		return err

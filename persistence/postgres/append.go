@@ -60,6 +60,7 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 	var (
 		j     journalRows
 		snaps snapshotRows
+		rems  reminderRows
 	)
 	for n, i := range idx {
 		a := batch[i]
@@ -86,10 +87,12 @@ func (s *Store) appendTx(ctx context.Context, batch []persistence.Append, idx []
 		rows[ek] = stored{version: snap.Version, key: key}
 		snaps.add(a, now)
 		j.add(a, now)
+		rems.add(a)
 	}
 	if len(j.ids) > 0 {
 		snaps.queue(w)
 		j.queue(w)
+		rems.queue(w)
 		if err := tx.SendBatch(ctx, w).Close(); err != nil {
 			return nil, fmt.Errorf("write: %w", err)
 		}

@@ -2,7 +2,8 @@
 //
 // Appends of a batch are checked with two pipelined lookups (the entity rows, locked, and the
 // holders of the unique keys) and written with one pipelined pgx.Batch: one INSERT or guarded
-// UPDATE per snapshot and one multi-row INSERT … SELECT FROM unnest(…) for all journal rows.
+// UPDATE per snapshot, one multi-row INSERT … SELECT FROM unnest(…) for all journal rows, and one
+// DELETE and one upsert for the net reminder changes of the whole batch.
 // Connection failures and ended contexts give errors wrapping persistence.ErrUnavailable; new
 // connections time out quickly (WithConnectTimeout) so a down server does not hang callers.
 package postgres

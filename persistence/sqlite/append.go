@@ -87,6 +87,9 @@ func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, a persistence.Append,
 			return nil, fmt.Errorf("journal %s/%s v%d: %w", snap.Kind, snap.ID, e.Version, err)
 		}
 	}
+	if err := s.writeReminders(ctx, tx, a); err != nil {
+		return nil, err
+	}
 	return nil, nil
 }
 
@@ -139,8 +142,8 @@ func (s *Store) itemError(ctx context.Context, a persistence.Append, err error) 
 // statements are the writer's prepared statements: appends run them thousands of times a second,
 // and parsing SQL each time would cost more than executing it.
 type statements struct {
-	version, holder, insert, update, journal *sql.Stmt // on the writer
-	load, find                               *sql.Stmt // on the read pool
+	version, holder, insert, update, journal, remSet, remCancel *sql.Stmt // on the writer
+	load, find, due, next                                       *sql.Stmt // on the read pool
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -161,6 +164,14 @@ func (s *Store) prepare(ctx context.Context) error {
 			WHERE kind = ? AND id = ? AND version = ?`, s.write},
 		{&s.stmt.journal, `INSERT INTO journal (kind, id, version, event_id, type, actor, time, data, published)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, s.write},
+		{&s.stmt.remSet, `INSERT INTO reminders (kind, id, name, token, due_at, payload, attempts)
+			VALUES (?, ?, ?, ?, ?, ?, 0)
+			ON CONFLICT (kind, id, name) DO UPDATE SET
+				token = excluded.token, due_at = excluded.due_at, payload = excluded.payload, attempts = 0`, s.write},
+		{&s.stmt.remCancel, `DELETE FROM reminders WHERE kind = ? AND id = ? AND name = ? AND (? = '' OR token = ?)`, s.write},
+		{&s.stmt.due, `SELECT kind, id, name, token, due_at, payload, attempts FROM reminders
+			WHERE due_at <= ? ORDER BY due_at, kind, id, name LIMIT ?`, s.read},
+		{&s.stmt.next, `SELECT min(due_at) FROM reminders`, s.read},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.sql)
 		if err != nil {

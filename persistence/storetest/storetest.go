@@ -40,6 +40,15 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store) {
 		{"Outbox", testOutbox},
 		{"TimesUTC", testTimesUTC},
 		{"GroupConcurrency", testGroupConcurrency},
+		{"ReminderSet", testReminderSet},
+		{"ReminderReplace", testReminderReplace},
+		{"ReminderCancel", testReminderCancel},
+		{"ReminderTokenConditional", testReminderTokenConditional},
+		{"ReminderDueOrder", testReminderDueOrder},
+		{"ReminderDefaultLimit", testReminderDefaultLimit},
+		{"ReminderFailingItem", testReminderFailingItem},
+		{"ReminderSameBatch", testReminderSameBatch},
+		{"ReminderTimesUTC", testReminderTimesUTC},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

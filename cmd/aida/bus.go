@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+
+	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/edge/natscmd"
+	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/reminder"
+)
+
+// startNATS starts the embedded NATS server, unless NATS_URL names an external one.
+func (s *system) startNATS(context.Context) error {
+	if s.cfg.NATSURL != "" {
+		s.natsURL = s.cfg.NATSURL
+		return nil
+	}
+	host, portText, _ := net.SplitHostPort(s.cfg.NATSAddr)
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return fmt.Errorf("AIDA_NATS_ADDR port %q: %w", portText, err)
+	}
+	if port == 0 {
+		port = bus.RandomPort
+	}
+	s.nats, err = bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: filepath.Join(s.cfg.DataDir, "nats"),
+		Host: host, Port: port, Logger: s.logger})
+	if err != nil {
+		return fmt.Errorf("start embedded NATS on %s (is another aida or NATS running? set AIDA_NATS_ADDR): %w", s.cfg.NATSAddr, err)
+	}
+	s.natsURL = s.nats.ClientURL()
+	return nil
+}
+
+func (s *system) stopNATS(context.Context) error {
+	if s.nats != nil {
+		s.nats.Shutdown()
+	}
+	return nil
+}
+
+func (s *system) startBus(ctx context.Context) (err error) {
+	s.bus, err = bus.Connect(ctx, s.natsURL, bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg))
+	if err != nil {
+		return fmt.Errorf("connect to NATS at %s (check NATS_URL): %w", s.natsURL, err)
+	}
+	return nil
+}
+
+func (s *system) stopBus(context.Context) error {
+	s.bus.Close()
+	return nil
+}
+
+// startRelay runs the journal relay until stopRelay.
+func (s *system) startRelay(context.Context) error {
+	s.relay = bus.NewRelay(s.store, s.bus, bus.WithRelayLogger(s.logger), bus.WithRelayRegisterer(s.reg))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.relay.Run(ctx) }()
+	s.stopRelayFn = func() error { cancel(); return <-done }
+	return nil
+}
+
+func (s *system) stopRelay(context.Context) error { return s.stopRelayFn() }
+
+// changed is told of every durable change: live views go out on core NATS and the relay wakes.
+func (s *system) changed(kind, id string, version int64, snapshot []byte) {
+	if s.bus != nil {
+		s.bus.PublishState(kind, id, version, snapshot)
+	}
+	if s.relay != nil {
+		s.relay.Kick()
+	}
+}
+
+func (s *system) startCommands(context.Context) error {
+	s.commands = natscmd.New(s.bus.Conn(), s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger))
+	return s.commands.Start()
+}
+
+func (s *system) stopCommands(context.Context) error { return s.commands.Stop() }
+
+// ready is the edge's view of the actor layer, with NATS in its readiness.
+type ready struct {
+	*entity.Gateway
+	bus *bus.Bus
+}
+
+func (r ready) Ready(ctx context.Context) error {
+	if err := r.Gateway.Ready(ctx); err != nil {
+		return err
+	}
+	if err := r.bus.Ping(ctx); err != nil {
+		return fault.Wrap(fault.Unavailable, err, "NATS does not answer; events wait in the journal until it does")
+	}
+	return nil
+}
+
+// startReminders runs the reminder scheduler until stopReminders: due reminders go to their
+// entity's actor through the cluster, activating it if it is passivated.
+func (s *system) startReminders(context.Context) error {
+	s.reminders = reminder.New(s.store, s.fire, reminder.WithLogger(s.logger), reminder.WithRegisterer(s.reg))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.reminders.Run(ctx) }()
+	s.stopRemindersFn = func() error { cancel(); return <-done }
+	return nil
+}
+
+func (s *system) stopReminders(context.Context) error { return s.stopRemindersFn() }
+
+// fire delivers one due reminder.
+func (s *system) fire(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	stale, err := s.gateway.Fire(ctx, r)
+	switch {
+	case err != nil:
+		return 0, err
+	case stale:
+		return reminder.Stale, nil
+	}
+	return reminder.Done, nil
+}
