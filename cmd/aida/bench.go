@@ -98,6 +98,8 @@ func scenarios() []scenario {
 		{"B3", "activation: first request to passivated entities", benchActivate},
 		{"B4", "footprint: resident lead actors", benchFootprint},
 		{"B5", "actor overhead: in-process command through the entity shell", benchShell},
+		{"B6", "relay: journal rows to JetStream", benchRelay},
+		{"B7", "reminders: due timers fired into passivated entities", benchReminders},
 	}
 }
 
@@ -107,7 +109,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	var o benchOptions
 	var names string
-	fs.StringVar(&names, "scenario", "", "comma-separated scenarios to run (B1,B2,B3,B4,B5); default all")
+	fs.StringVar(&names, "scenario", "", "comma-separated scenarios to run (B1 … B7); default all")
 	fs.BoolVar(&o.quick, "quick", false, "a smoke run of every scenario in under a minute (small sizes, one round)")
 	fs.IntVar(&o.rounds, "rounds", 3, "measured rounds per figure; the table shows the median")
 	fs.StringVar(&o.out, "out", "", "also write the table, with the machine it ran on, to this markdown file")
@@ -136,7 +138,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	if len(chosen) == 0 || o.rounds < 1 {
-		fmt.Fprintf(stderr, "aida bench: no scenario matches %q (use B1 … B5) or --rounds < 1\n", names)
+		fmt.Fprintf(stderr, "aida bench: no scenario matches %q (use B1 … B7) or --rounds < 1\n", names)
 		return 2
 	}
 	dir, err := os.MkdirTemp("", "aida-bench-")
