@@ -59,16 +59,9 @@ func benchRelay(ctx context.Context, b *bencher) ([]row, error) {
 		done := make(chan error, 1)
 		start := time.Now()
 		go func() { done <- relay.Run(rctx) }()
-		for {
-			left, err := store.Unpublished(ctx, 1)
-			if err != nil {
-				stop()
-				return nil, err
-			}
-			if len(left) == 0 {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
+		if err := drained(ctx, store); err != nil {
+			stop()
+			return nil, err
 		}
 		elapsed := time.Since(start)
 		stop()
