@@ -30,7 +30,7 @@ func (s *system) startNATS(context.Context) error {
 		port = bus.RandomPort
 	}
 	s.nats, err = bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: filepath.Join(s.cfg.DataDir, "nats"),
-		Host: host, Port: port, Logger: s.logger})
+		Host: host, Port: port, SyncAlways: s.cfg.NATSSyncAlways, Logger: s.logger})
 	if err != nil {
 		return fmt.Errorf("start embedded NATS on %s (is another aida or NATS running? set AIDA_NATS_ADDR): %w", s.cfg.NATSAddr, err)
 	}

@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel        string        // debug, info, warn, error
 	NATSURL         string        // an external NATS server; empty: embed one
 	NATSAddr        string        // where the embedded NATS server listens
+	NATSSyncAlways  bool          // the embedded JetStream fsyncs every message
 }
 
 // Default returns the configuration `make run` uses.
@@ -104,6 +105,7 @@ func (c *Config) settings() []setting {
 		{"shutdown-timeout", "AIDA_SHUTDOWN_TIMEOUT", "time each component gets to stop on SIGINT/SIGTERM", (*durationValue)(&c.ShutdownTimeout)},
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
+		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }
@@ -167,6 +169,21 @@ func (v *intValue) Set(s string) error {
 	*v = intValue(n)
 	return nil
 }
+
+type boolValue bool
+
+func (v *boolValue) String() string { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", s)
+	}
+	*v = boolValue(b)
+	return nil
+}
+
+// IsBoolFlag lets --nats-sync-always stand alone on the command line.
+func (v *boolValue) IsBoolFlag() bool { return true }
 
 type durationValue time.Duration
 
