@@ -31,7 +31,7 @@ func TestKillNineKeepsAcknowledgedWrites(t *testing.T) {
 				wg.Go(func() {
 					for i := 0; ctx.Err() == nil && i < 100000; i++ {
 						email := fmt.Sprintf("w%d-%d@crash.example", w, i)
-						code, l, err := post(c, s.url+"/api/v1/leads", map[string]any{"email": email})
+						code, l, err := postJSON(c, s.url+"/api/v1/leads", map[string]any{"email": email})
 						if err != nil {
 							return // the server is gone
 						}
@@ -128,9 +128,4 @@ func TestPostgresOutage(t *testing.T) {
 			t.Fatalf("lead %s after the outage: %d %v", id, code, l)
 		}
 	}
-}
-
-// post is call without the test: the load loop must survive the server's death.
-func post(c *http.Client, url string, body any) (int, map[string]any, error) {
-	return postJSON(c, url, body)
 }

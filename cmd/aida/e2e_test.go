@@ -185,6 +185,7 @@ func backends(t *testing.T) map[string]func(t *testing.T) []string {
 	}
 }
 
+// postJSON is call without the test: a load loop must survive the server's death.
 func postJSON(c *http.Client, url string, body any) (int, map[string]any, error) {
 	b, err := json.Marshal(body)
 	if err != nil {

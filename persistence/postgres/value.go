@@ -6,22 +6,6 @@ import (
 	"github.com/aidacrm/aida/persistence"
 )
 
-// null stores an empty string as NULL.
-func null(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// score stores a negative score (none) as NULL.
-func score(v int32) any {
-	if v < 0 {
-		return nil
-	}
-	return v
-}
-
 // stamp returns t in UTC cut to microseconds (PostgreSQL's precision), or now when t is zero.
 func stamp(t, now time.Time) time.Time {
 	if t.IsZero() {
