@@ -28,10 +28,18 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		}
 		return decideCreate(cmd.GetId(), body.CreateAccount, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateAccount, *aidapb.Command_AttachDeal,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
+		*aidapb.Command_RecordSignal, *aidapb.Command_StartOnboarding, *aidapb.Command_CompleteMilestone,
+		*aidapb.Command_RecomputeHealth:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "account not found")
 		}
+	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
+		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "account not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
 	default:
 		return nil, fault.New(fault.Invalid, "an account does not take the command %q", record.CommandName(cmd))
 	}
@@ -45,9 +53,32 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
 	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; a account has no
-		// reminder of its own to react to yet.
+		// The shell checked the reminder is pending and records that it fired; the success
+		// agent reacts to crm.account.reminder_fired of milestones and health checks.
 		return nil, nil
+	case *aidapb.Command_RecordSignal:
+		events, err := record.DecideSignal(Kind, s.GetEngagement(), body.RecordSignal, now)
+		if err != nil || len(events) == 0 {
+			return events, err
+		}
+		next := proto.Clone(s).(*aidapb.Account)
+		record.ApplySignal(events[0], &next.Engagement)
+		return append(events, recomputeHealth(next, now)...), nil
+	case *aidapb.Command_StartOnboarding:
+		return startOnboarding(s, body.StartOnboarding)
+	case *aidapb.Command_CompleteMilestone:
+		actor := cmd.GetActor()
+		if actor == "" {
+			actor = "api"
+		}
+		return completeMilestone(s, body.CompleteMilestone, actor)
+	case *aidapb.Command_RecomputeHealth:
+		var bad fault.Fields
+		record.Text(&bad, "reason", body.RecomputeHealth.GetReason(), record.MaxReason)
+		if err := bad.Err(); err != nil {
+			return nil, err
+		}
+		return recomputeHealth(s, now), nil
 	}
 	return nil, nil // get
 }

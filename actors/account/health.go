@@ -57,11 +57,12 @@ func (r ratio) floor() int64 { return r.num / r.den }
 // integer in thousandths: a dimension of 800 is 0.8, a score of 495 is 49.5 out of 100, a churn
 // probability of 500 is 50 %.
 //
-// AIDA records no communications with an account yet, so engagement is 0 and recency 300 (the
-// reference's value with no communication). deal_performance is won deals / all deals (500 with
-// none); value is 1000, 800, 600 or 400 for a total deal value above 100 000, above 25 000,
-// above 5 000, or less (amounts are summed whatever their currency); growth is 800 with more
-// than one deal, else 500.
+// Communications are the replies and opens inbound signals recorded (Engagement): engagement is
+// min(1, contacts in the 30 days before now / 5), recency max(0, 1 − days since the last contact
+// / 90), or 300 with no contact on record (the reference's value without communications).
+// deal_performance is won deals / all deals (500 with none); value is 1000, 800, 600 or 400 for
+// a total deal value above 100 000, above 25 000, above 5 000, or less (amounts are summed
+// whatever their currency); growth is 800 with more than one deal, else 500.
 //
 // The score is the weighted mean, computed exactly and truncated to a thousandth, so a
 // category read from the score is the category of the exact mean; category and churn rules
@@ -77,9 +78,7 @@ func ComputeHealth(a *aidapb.Account, now time.Time) *aidapb.Health {
 		}
 		values = append(values, d.GetValue())
 	}
-	const noComms = "no communications recorded yet"
-	engagement := int64(0)
-	recency := int64(300)
+	engagement, engagementReason, recency, recencyReason := contactScores(a.GetEngagement(), now)
 	value, valueReason := valueScore(deal.SumMoney(values...))
 	growth, growthReason := int64(500), "one deal or none"
 	if total > 1 {
@@ -105,10 +104,10 @@ func ComputeHealth(a *aidapb.Account, now time.Time) *aidapb.Health {
 		Score:    int32(score.floor()),
 		Category: category(score),
 		Dimensions: []*aidapb.Dimension{
-			{Name: DimEngagement, Score: int32(engagement), Weight: weightEngagement, Reason: noComms},
+			{Name: DimEngagement, Score: int32(engagement), Weight: weightEngagement, Reason: engagementReason},
 			{Name: DimDealPerformance, Score: int32(ratio{1000 * performance.num, performance.den}.floor()),
 				Weight: weightDealPerformance, Reason: perfReason},
-			{Name: DimRecency, Score: int32(recency), Weight: weightRecency, Reason: noComms},
+			{Name: DimRecency, Score: int32(recency), Weight: weightRecency, Reason: recencyReason},
 			{Name: DimValue, Score: int32(value), Weight: weightValue, Reason: valueReason},
 			{Name: DimGrowth, Score: int32(growth), Weight: weightGrowth, Reason: growthReason},
 		},
@@ -138,6 +137,26 @@ func ComputeHealth(a *aidapb.Account, now time.Time) *aidapb.Health {
 	h.ChurnProbability = int32(churn)
 	h.RiskLevel = riskLevel(churn)
 	return h
+}
+
+// contactScores returns the engagement and recency dimensions from the contacts on record.
+func contactScores(g *aidapb.Engagement, now time.Time) (engagement int64, er string, recency int64, rr string) {
+	const noComms = "no communications recorded yet"
+	if g.GetLastContactAt() == nil {
+		return 0, noComms, 300, noComms
+	}
+	recent := int64(0)
+	for _, t := range g.GetRecentContacts() {
+		if age := now.Sub(t.AsTime()); age >= 0 && age <= 30*24*time.Hour {
+			recent++
+		}
+	}
+	engagement = min(1000, recent*200)
+	er = fmt.Sprintf("%d contacts in the last 30 days", recent)
+	days := int64(max(0, now.Sub(g.GetLastContactAt().AsTime())) / (24 * time.Hour))
+	recency = max(0, 1000-days*1000/90)
+	rr = fmt.Sprintf("last contact %d days ago", days)
+	return engagement, er, recency, rr
 }
 
 // valueScore maps the total deal value to the value dimension.

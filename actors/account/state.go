@@ -45,6 +45,22 @@ func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
 		record.ApplyReminder(e, &s.Reminders)
 	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
 		record.Apply(e, &s.AutonomyLevel, &s.Notes)
+	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
+		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
+		if s == nil {
+			return nil
+		}
+		record.ApplyWork(e, &s.Work)
+	case *aidapb.Event_SignalReceived:
+		if s == nil {
+			return nil
+		}
+		record.ApplySignal(e, &s.Engagement)
+	case *aidapb.Event_OnboardingStarted, *aidapb.Event_MilestoneCompleted, *aidapb.Event_OnboardingCompleted:
+		if s == nil {
+			return nil
+		}
+		applyOnboarding(s, e)
 	default:
 		return s
 	}

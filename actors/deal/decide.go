@@ -18,6 +18,18 @@ import (
 // create_deal on an existing deal, Transition for a forbidden stage move, Invalid with the bad
 // fields named, and Invalid for commands of other kinds.
 func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	events, err := decide(s, cmd, now)
+	if err != nil || s == nil {
+		return events, err
+	}
+	actor := cmd.GetActor()
+	if actor == "" {
+		actor = "api"
+	}
+	return settle(s, actor, events, now), nil
+}
+
+func decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_CreateDeal:
 		if s != nil {
@@ -25,10 +37,17 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		}
 		return decideCreate(cmd.GetId(), body.CreateDeal, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateDeal, *aidapb.Command_ChangeDealStage,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
+		*aidapb.Command_RecordSignal:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "deal not found")
 		}
+	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
+		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "deal not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
 	default:
 		return nil, fault.New(fault.Invalid, "a deal does not take the command %q", record.CommandName(cmd))
 	}
@@ -42,9 +61,11 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
 	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; a deal has no
-		// reminder of its own to react to yet.
+		// The shell checked the reminder is pending and records that it fired; the pipeline
+		// agent reacts to crm.deal.reminder_fired of its check.
 		return nil, nil
+	case *aidapb.Command_RecordSignal:
+		return record.DecideSignal(Kind, s.GetEngagement(), body.RecordSignal, now)
 	}
 	return nil, nil // get
 }

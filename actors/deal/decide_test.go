@@ -271,6 +271,7 @@ func TestApplyDecide(t *testing.T) {
 			{From: "proposal", To: "closed_lost", Reason: "went with a competitor", Actor: "user:ann", At: timestamppb.New(t1)},
 		},
 		CreatedAt: timestamppb.New(t0), UpdatedAt: timestamppb.New(t1), ClosedAt: timestamppb.New(t1), Version: 4,
+		LastActivityAt: timestamppb.New(t1),
 	}
 	if !proto.Equal(want, s) {
 		t.Errorf("state\n got: %v\nwant: %v", s, want)

@@ -1,5 +1,8 @@
 package deal
 
+// Kind is the entity kind of deals, in actor addresses and store rows.
+const Kind = "deal"
+
 // The CloudEvents types of the events a deal produces.
 const (
 	TypeCreated         = "crm.deal.created"

@@ -41,8 +41,22 @@ func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
 			return nil
 		}
 		record.Apply(e, &s.AutonomyLevel, &s.Notes)
+	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
+		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
+		if s == nil {
+			return nil
+		}
+		record.ApplyWork(e, &s.Work)
+	case *aidapb.Event_SignalReceived:
+		if s == nil {
+			return nil
+		}
+		record.ApplySignal(e, &s.Engagement)
 	default:
 		return s
+	}
+	if IsActivity(e.GetActor()) && e.GetFlagCleared() == nil {
+		s.LastActivityAt = record.Stamp(e)
 	}
 	s.UpdatedAt = record.Stamp(e)
 	s.Version = e.GetVersion()

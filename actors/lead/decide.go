@@ -33,10 +33,18 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return capture(cmd.GetId(), b.CaptureLead, now)
 	case *aidapb.Command_Get, *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus,
 		*aidapb.Command_ArchiveLead, *aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder:
+		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
+		*aidapb.Command_StartSequence, *aidapb.Command_AdvanceSequence, *aidapb.Command_StopSequence,
+		*aidapb.Command_RecordSignal:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "lead not found")
 		}
+	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
+		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "lead not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
 	case nil:
 		return nil, fault.New(fault.Invalid, "empty command")
 	default:
@@ -48,20 +56,36 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case *aidapb.Command_UpdateLead:
 		return update(s, b.UpdateLead, now)
 	case *aidapb.Command_ChangeLeadStatus:
-		return changeStatus(s, b.ChangeLeadStatus)
+		return stopping(changeStatus(s, b.ChangeLeadStatus))(s)
 	case *aidapb.Command_ArchiveLead:
-		return archive(s, b.ArchiveLead)
+		return stopping(archive(s, b.ArchiveLead))(s)
 	case *aidapb.Command_RestoreLead:
 		return restore(s)
 	case *aidapb.Command_ConvertLead:
-		return convert(s, b.ConvertLead)
+		return stopping(convert(s, b.ConvertLead))(s)
+	case *aidapb.Command_StartSequence:
+		return startSequence(s, b.StartSequence, cmd.GetActor(), now)
+	case *aidapb.Command_AdvanceSequence:
+		return advanceSequence(s, b.AdvanceSequence, cmd.GetActor())
+	case *aidapb.Command_StopSequence:
+		var bad fault.Fields
+		why := record.Text(&bad, "reason", b.StopSequence.GetReason(), record.MaxReason)
+		if err := bad.Err(); err != nil {
+			return nil, err
+		}
+		if why == "" {
+			why = "stopped by " + cmd.GetActor()
+		}
+		return stopSequence(s, why), nil
+	case *aidapb.Command_RecordSignal:
+		return signal(s, b.RecordSignal, now)
 	case *aidapb.Command_SetAutonomy:
 		return setAutonomy(s, b.SetAutonomy, now)
 	case *aidapb.Command_AddNote:
 		return record.DecideNote(TypeNoteAdded, b.AddNote, cmd.GetActor(), limits())
 	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; a lead has no
-		// reminder of its own to react to yet.
+		// The shell checked the reminder is pending and records that it fired; the nurture
+		// agent reacts to crm.lead.reminder_fired of the sequence reminder.
 		return nil, nil
 	}
 	return nil, fault.New(fault.Internal, "unhandled lead command %s", record.CommandName(cmd))
@@ -282,4 +306,27 @@ func setAutonomy(s *aidapb.Lead, c *aidapb.SetAutonomy, now time.Time) ([]*aidap
 		events = append(events, qualified(next, now))
 	}
 	return events, nil
+}
+
+// stopping appends to a status move the events that stop the lead's sequence when the new
+// status ends it (converted, unqualified, archived).
+func stopping(events []*aidapb.Event, err error) func(s *aidapb.Lead) ([]*aidapb.Event, error) {
+	return func(s *aidapb.Lead) ([]*aidapb.Event, error) {
+		if err != nil || len(events) == 0 {
+			return events, err
+		}
+		var to string
+		switch d := events[0].GetData().(type) {
+		case *aidapb.Event_LeadStatusChanged:
+			to = d.LeadStatusChanged.GetTo()
+		case *aidapb.Event_LeadArchived:
+			to = StatusArchived
+		case *aidapb.Event_LeadConverted:
+			to = StatusConverted
+		}
+		if stoppable(to) {
+			events = append(events, stopSequence(s, "the lead is "+to)...)
+		}
+		return events, nil
+	}
 }

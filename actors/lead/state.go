@@ -73,6 +73,23 @@ func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
 			return nil
 		}
 		record.Apply(e, &s.AutonomyLevel, &s.Notes)
+	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
+		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
+		if s == nil {
+			return nil
+		}
+		record.ApplyWork(e, &s.Work)
+	case *aidapb.Event_SignalReceived:
+		if s == nil {
+			return nil
+		}
+		record.ApplySignal(e, &s.Engagement)
+	case *aidapb.Event_SequenceStarted, *aidapb.Event_SequenceAdvanced, *aidapb.Event_SequenceStopped,
+		*aidapb.Event_SequenceCompleted:
+		if s == nil {
+			return nil
+		}
+		applySequence(s, e)
 	default:
 		return s
 	}

@@ -84,7 +84,7 @@ func (x Error_Code) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Error_Code.Descriptor instead.
 func (Error_Code) EnumDescriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{20, 0}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{33, 0}
 }
 
 // Command is what an entity actor receives: one body, who asked, and a request ID for tracing.
@@ -109,12 +109,25 @@ type Command struct {
 	//	*Command_ArchiveLead
 	//	*Command_RestoreLead
 	//	*Command_ConvertLead
+	//	*Command_StartSequence
+	//	*Command_AdvanceSequence
+	//	*Command_StopSequence
+	//	*Command_AddTask
+	//	*Command_CompleteTask
+	//	*Command_SetFlag
+	//	*Command_ClearFlag
+	//	*Command_DraftMessage
+	//	*Command_DecideDraft
+	//	*Command_RecordSignal
 	//	*Command_CreateDeal
 	//	*Command_UpdateDeal
 	//	*Command_ChangeDealStage
 	//	*Command_CreateAccount
 	//	*Command_UpdateAccount
 	//	*Command_AttachDeal
+	//	*Command_StartOnboarding
+	//	*Command_CompleteMilestone
+	//	*Command_RecomputeHealth
 	Body          isCommand_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -300,6 +313,96 @@ func (x *Command) GetConvertLead() *ConvertLead {
 	return nil
 }
 
+func (x *Command) GetStartSequence() *StartSequence {
+	if x != nil {
+		if x, ok := x.Body.(*Command_StartSequence); ok {
+			return x.StartSequence
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetAdvanceSequence() *AdvanceSequence {
+	if x != nil {
+		if x, ok := x.Body.(*Command_AdvanceSequence); ok {
+			return x.AdvanceSequence
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetStopSequence() *StopSequence {
+	if x != nil {
+		if x, ok := x.Body.(*Command_StopSequence); ok {
+			return x.StopSequence
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetAddTask() *AddTask {
+	if x != nil {
+		if x, ok := x.Body.(*Command_AddTask); ok {
+			return x.AddTask
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetCompleteTask() *CompleteTask {
+	if x != nil {
+		if x, ok := x.Body.(*Command_CompleteTask); ok {
+			return x.CompleteTask
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetSetFlag() *SetFlag {
+	if x != nil {
+		if x, ok := x.Body.(*Command_SetFlag); ok {
+			return x.SetFlag
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetClearFlag() *ClearFlag {
+	if x != nil {
+		if x, ok := x.Body.(*Command_ClearFlag); ok {
+			return x.ClearFlag
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetDraftMessage() *DraftMessage {
+	if x != nil {
+		if x, ok := x.Body.(*Command_DraftMessage); ok {
+			return x.DraftMessage
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetDecideDraft() *DecideDraft {
+	if x != nil {
+		if x, ok := x.Body.(*Command_DecideDraft); ok {
+			return x.DecideDraft
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetRecordSignal() *RecordSignal {
+	if x != nil {
+		if x, ok := x.Body.(*Command_RecordSignal); ok {
+			return x.RecordSignal
+		}
+	}
+	return nil
+}
+
 func (x *Command) GetCreateDeal() *CreateDeal {
 	if x != nil {
 		if x, ok := x.Body.(*Command_CreateDeal); ok {
@@ -349,6 +452,33 @@ func (x *Command) GetAttachDeal() *AttachDeal {
 	if x != nil {
 		if x, ok := x.Body.(*Command_AttachDeal); ok {
 			return x.AttachDeal
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetStartOnboarding() *StartOnboarding {
+	if x != nil {
+		if x, ok := x.Body.(*Command_StartOnboarding); ok {
+			return x.StartOnboarding
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetCompleteMilestone() *CompleteMilestone {
+	if x != nil {
+		if x, ok := x.Body.(*Command_CompleteMilestone); ok {
+			return x.CompleteMilestone
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetRecomputeHealth() *RecomputeHealth {
+	if x != nil {
+		if x, ok := x.Body.(*Command_RecomputeHealth); ok {
+			return x.RecomputeHealth
 		}
 	}
 	return nil
@@ -406,6 +536,46 @@ type Command_ConvertLead struct {
 	ConvertLead *ConvertLead `protobuf:"bytes,25,opt,name=convert_lead,json=convertLead,proto3,oneof"`
 }
 
+type Command_StartSequence struct {
+	StartSequence *StartSequence `protobuf:"bytes,26,opt,name=start_sequence,json=startSequence,proto3,oneof"`
+}
+
+type Command_AdvanceSequence struct {
+	AdvanceSequence *AdvanceSequence `protobuf:"bytes,27,opt,name=advance_sequence,json=advanceSequence,proto3,oneof"`
+}
+
+type Command_StopSequence struct {
+	StopSequence *StopSequence `protobuf:"bytes,28,opt,name=stop_sequence,json=stopSequence,proto3,oneof"`
+}
+
+type Command_AddTask struct {
+	AddTask *AddTask `protobuf:"bytes,30,opt,name=add_task,json=addTask,proto3,oneof"`
+}
+
+type Command_CompleteTask struct {
+	CompleteTask *CompleteTask `protobuf:"bytes,31,opt,name=complete_task,json=completeTask,proto3,oneof"`
+}
+
+type Command_SetFlag struct {
+	SetFlag *SetFlag `protobuf:"bytes,32,opt,name=set_flag,json=setFlag,proto3,oneof"`
+}
+
+type Command_ClearFlag struct {
+	ClearFlag *ClearFlag `protobuf:"bytes,33,opt,name=clear_flag,json=clearFlag,proto3,oneof"`
+}
+
+type Command_DraftMessage struct {
+	DraftMessage *DraftMessage `protobuf:"bytes,34,opt,name=draft_message,json=draftMessage,proto3,oneof"`
+}
+
+type Command_DecideDraft struct {
+	DecideDraft *DecideDraft `protobuf:"bytes,35,opt,name=decide_draft,json=decideDraft,proto3,oneof"`
+}
+
+type Command_RecordSignal struct {
+	RecordSignal *RecordSignal `protobuf:"bytes,36,opt,name=record_signal,json=recordSignal,proto3,oneof"`
+}
+
 type Command_CreateDeal struct {
 	CreateDeal *CreateDeal `protobuf:"bytes,40,opt,name=create_deal,json=createDeal,proto3,oneof"`
 }
@@ -428,6 +598,18 @@ type Command_UpdateAccount struct {
 
 type Command_AttachDeal struct {
 	AttachDeal *AttachDeal `protobuf:"bytes,62,opt,name=attach_deal,json=attachDeal,proto3,oneof"`
+}
+
+type Command_StartOnboarding struct {
+	StartOnboarding *StartOnboarding `protobuf:"bytes,63,opt,name=start_onboarding,json=startOnboarding,proto3,oneof"`
+}
+
+type Command_CompleteMilestone struct {
+	CompleteMilestone *CompleteMilestone `protobuf:"bytes,64,opt,name=complete_milestone,json=completeMilestone,proto3,oneof"`
+}
+
+type Command_RecomputeHealth struct {
+	RecomputeHealth *RecomputeHealth `protobuf:"bytes,65,opt,name=recompute_health,json=recomputeHealth,proto3,oneof"`
 }
 
 func (*Command_Get) isCommand_Body() {}
@@ -454,6 +636,26 @@ func (*Command_RestoreLead) isCommand_Body() {}
 
 func (*Command_ConvertLead) isCommand_Body() {}
 
+func (*Command_StartSequence) isCommand_Body() {}
+
+func (*Command_AdvanceSequence) isCommand_Body() {}
+
+func (*Command_StopSequence) isCommand_Body() {}
+
+func (*Command_AddTask) isCommand_Body() {}
+
+func (*Command_CompleteTask) isCommand_Body() {}
+
+func (*Command_SetFlag) isCommand_Body() {}
+
+func (*Command_ClearFlag) isCommand_Body() {}
+
+func (*Command_DraftMessage) isCommand_Body() {}
+
+func (*Command_DecideDraft) isCommand_Body() {}
+
+func (*Command_RecordSignal) isCommand_Body() {}
+
 func (*Command_CreateDeal) isCommand_Body() {}
 
 func (*Command_UpdateDeal) isCommand_Body() {}
@@ -465,6 +667,12 @@ func (*Command_CreateAccount) isCommand_Body() {}
 func (*Command_UpdateAccount) isCommand_Body() {}
 
 func (*Command_AttachDeal) isCommand_Body() {}
+
+func (*Command_StartOnboarding) isCommand_Body() {}
+
+func (*Command_CompleteMilestone) isCommand_Body() {}
+
+func (*Command_RecomputeHealth) isCommand_Body() {}
 
 // Get asks an actor for its current view.
 type Get struct {
@@ -1700,6 +1908,795 @@ func (x *AttachDeal) GetDeal() *AccountDeal {
 	return nil
 }
 
+// AddTask gives a person a task on the entity. From an agent below L2 it becomes a draft.
+type AddTask struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Title         string                 `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	Assignee      string                 `protobuf:"bytes,2,opt,name=assignee,proto3" json:"assignee,omitempty"` // default: the entity's owner
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	Key           string                 `protobuf:"bytes,5,opt,name=key,proto3" json:"key,omitempty"` // idempotency: a task or draft the entity holds (open or kept done) with this key makes this a no-op
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddTask) Reset() {
+	*x = AddTask{}
+	mi := &file_aida_v1_command_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddTask) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddTask) ProtoMessage() {}
+
+func (x *AddTask) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddTask.ProtoReflect.Descriptor instead.
+func (*AddTask) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *AddTask) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *AddTask) GetAssignee() string {
+	if x != nil {
+		return x.Assignee
+	}
+	return ""
+}
+
+func (x *AddTask) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *AddTask) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *AddTask) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+// CompleteTask marks an open task done.
+type CompleteTask struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TaskId        string                 `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteTask) Reset() {
+	*x = CompleteTask{}
+	mi := &file_aida_v1_command_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteTask) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteTask) ProtoMessage() {}
+
+func (x *CompleteTask) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteTask.ProtoReflect.Descriptor instead.
+func (*CompleteTask) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *CompleteTask) GetTaskId() string {
+	if x != nil {
+		return x.TaskId
+	}
+	return ""
+}
+
+func (x *CompleteTask) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// SetFlag sets a flag (stale, overdue, at_risk …). From an agent below L2 it becomes a draft.
+type SetFlag struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetFlag) Reset() {
+	*x = SetFlag{}
+	mi := &file_aida_v1_command_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetFlag) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetFlag) ProtoMessage() {}
+
+func (x *SetFlag) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetFlag.ProtoReflect.Descriptor instead.
+func (*SetFlag) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *SetFlag) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SetFlag) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ClearFlag clears a flag the entity has.
+type ClearFlag struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClearFlag) Reset() {
+	*x = ClearFlag{}
+	mi := &file_aida_v1_command_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClearFlag) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClearFlag) ProtoMessage() {}
+
+func (x *ClearFlag) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClearFlag.ProtoReflect.Descriptor instead.
+func (*ClearFlag) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ClearFlag) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ClearFlag) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// DraftMessage prepares a message for a person to approve and send.
+type DraftMessage struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Channel       string                 `protobuf:"bytes,1,opt,name=channel,proto3" json:"channel,omitempty"` // email, sms
+	To            string                 `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`           // default: the entity's email or phone
+	Subject       string                 `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	Body          string                 `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	Reason        string                 `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	Key           string                 `protobuf:"bytes,6,opt,name=key,proto3" json:"key,omitempty"` // idempotency
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DraftMessage) Reset() {
+	*x = DraftMessage{}
+	mi := &file_aida_v1_command_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DraftMessage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DraftMessage) ProtoMessage() {}
+
+func (x *DraftMessage) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DraftMessage.ProtoReflect.Descriptor instead.
+func (*DraftMessage) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *DraftMessage) GetChannel() string {
+	if x != nil {
+		return x.Channel
+	}
+	return ""
+}
+
+func (x *DraftMessage) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *DraftMessage) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *DraftMessage) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+func (x *DraftMessage) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *DraftMessage) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+// DecideDraft approves or discards a pending draft. Approving a task or flag draft creates the
+// task or sets the flag; approving a message marks it approved (sending comes with the
+// communications channel).
+type DecideDraft struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DraftId       string                 `protobuf:"bytes,1,opt,name=draft_id,json=draftId,proto3" json:"draft_id,omitempty"`
+	Approve       bool                   `protobuf:"varint,2,opt,name=approve,proto3" json:"approve,omitempty"`
+	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DecideDraft) Reset() {
+	*x = DecideDraft{}
+	mi := &file_aida_v1_command_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DecideDraft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DecideDraft) ProtoMessage() {}
+
+func (x *DecideDraft) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DecideDraft.ProtoReflect.Descriptor instead.
+func (*DecideDraft) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *DecideDraft) GetDraftId() string {
+	if x != nil {
+		return x.DraftId
+	}
+	return ""
+}
+
+func (x *DecideDraft) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *DecideDraft) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// RecordSignal applies an inbound signal (a reply, an open, a bounce, an opt-out) once: a
+// signal_id the entity has already applied changes nothing.
+type RecordSignal struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SignalId      string                 `protobuf:"bytes,1,opt,name=signal_id,json=signalId,proto3" json:"signal_id,omitempty"`
+	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"` // email.replied, email.opened, email.bounced, email.unsubscribed, sms.replied, sms.opted_out
+	At            *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=at,proto3" json:"at,omitempty"`     // when it happened; default now
+	From          string                 `protobuf:"bytes,4,opt,name=from,proto3" json:"from,omitempty"`
+	Subject       string                 `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"`
+	Text          string                 `protobuf:"bytes,6,opt,name=text,proto3" json:"text,omitempty"` // the reply's text, shortened
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordSignal) Reset() {
+	*x = RecordSignal{}
+	mi := &file_aida_v1_command_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordSignal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordSignal) ProtoMessage() {}
+
+func (x *RecordSignal) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordSignal.ProtoReflect.Descriptor instead.
+func (*RecordSignal) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *RecordSignal) GetSignalId() string {
+	if x != nil {
+		return x.SignalId
+	}
+	return ""
+}
+
+func (x *RecordSignal) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *RecordSignal) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *RecordSignal) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *RecordSignal) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *RecordSignal) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// StartSequence enrolls a lead in a nurture sequence of the catalogue (lead.Sequences): its
+// first step falls due at once, the others at the catalogue's delays from the start. A lead
+// already in an active sequence of that type is left as it is, and so is, for an agent, a lead
+// that ran that type before (a person may run it again). A converted, unqualified or archived
+// lead, or one that opted out, is a transition error. An active sequence of another type is
+// stopped and replaced.
+type StartSequence struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"` // welcome, nurture, re_engagement
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartSequence) Reset() {
+	*x = StartSequence{}
+	mi := &file_aida_v1_command_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartSequence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartSequence) ProtoMessage() {}
+
+func (x *StartSequence) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartSequence.ProtoReflect.Descriptor instead.
+func (*StartSequence) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *StartSequence) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *StartSequence) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// AdvanceSequence drafts step of the lead's active sequence sequence_id, and schedules the next
+// step or completes the sequence. A step that is not the next one, or a sequence no longer
+// active, changes nothing.
+type AdvanceSequence struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SequenceId    string                 `protobuf:"bytes,1,opt,name=sequence_id,json=sequenceId,proto3" json:"sequence_id,omitempty"`
+	Step          int32                  `protobuf:"varint,2,opt,name=step,proto3" json:"step,omitempty"`
+	Draft         *DraftMessage          `protobuf:"bytes,3,opt,name=draft,proto3" json:"draft,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdvanceSequence) Reset() {
+	*x = AdvanceSequence{}
+	mi := &file_aida_v1_command_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdvanceSequence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdvanceSequence) ProtoMessage() {}
+
+func (x *AdvanceSequence) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdvanceSequence.ProtoReflect.Descriptor instead.
+func (*AdvanceSequence) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *AdvanceSequence) GetSequenceId() string {
+	if x != nil {
+		return x.SequenceId
+	}
+	return ""
+}
+
+func (x *AdvanceSequence) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *AdvanceSequence) GetDraft() *DraftMessage {
+	if x != nil {
+		return x.Draft
+	}
+	return nil
+}
+
+// StopSequence stops the lead's active sequence.
+type StopSequence struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reason        string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopSequence) Reset() {
+	*x = StopSequence{}
+	mi := &file_aida_v1_command_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopSequence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopSequence) ProtoMessage() {}
+
+func (x *StopSequence) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopSequence.ProtoReflect.Descriptor instead.
+func (*StopSequence) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *StopSequence) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// StartOnboarding starts an account's onboarding plan: each milestone becomes a reminder. An
+// account already onboarding from the same deal is left as it is.
+type StartOnboarding struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Plan          *Onboarding            `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartOnboarding) Reset() {
+	*x = StartOnboarding{}
+	mi := &file_aida_v1_command_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartOnboarding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartOnboarding) ProtoMessage() {}
+
+func (x *StartOnboarding) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartOnboarding.ProtoReflect.Descriptor instead.
+func (*StartOnboarding) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *StartOnboarding) GetPlan() *Onboarding {
+	if x != nil {
+		return x.Plan
+	}
+	return nil
+}
+
+func (x *StartOnboarding) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CompleteMilestone marks an onboarding milestone done; the last one completes the onboarding.
+type CompleteMilestone struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteMilestone) Reset() {
+	*x = CompleteMilestone{}
+	mi := &file_aida_v1_command_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteMilestone) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteMilestone) ProtoMessage() {}
+
+func (x *CompleteMilestone) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteMilestone.ProtoReflect.Descriptor instead.
+func (*CompleteMilestone) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *CompleteMilestone) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CompleteMilestone) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// RecomputeHealth recomputes the account's health score; the account records it when the
+// category moves (crm.account.health_changed) or when it had none.
+type RecomputeHealth struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reason        string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecomputeHealth) Reset() {
+	*x = RecomputeHealth{}
+	mi := &file_aida_v1_command_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecomputeHealth) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecomputeHealth) ProtoMessage() {}
+
+func (x *RecomputeHealth) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecomputeHealth.ProtoReflect.Descriptor instead.
+func (*RecomputeHealth) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *RecomputeHealth) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // Reply is an entity actor's answer: a view, or an error.
 type Reply struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1718,7 +2715,7 @@ type Reply struct {
 
 func (x *Reply) Reset() {
 	*x = Reply{}
-	mi := &file_aida_v1_command_proto_msgTypes[19]
+	mi := &file_aida_v1_command_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1730,7 +2727,7 @@ func (x *Reply) String() string {
 func (*Reply) ProtoMessage() {}
 
 func (x *Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[19]
+	mi := &file_aida_v1_command_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1743,7 +2740,7 @@ func (x *Reply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reply.ProtoReflect.Descriptor instead.
 func (*Reply) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{19}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Reply) GetView() isReply_View {
@@ -1835,7 +2832,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_aida_v1_command_proto_msgTypes[20]
+	mi := &file_aida_v1_command_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1847,7 +2844,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[20]
+	mi := &file_aida_v1_command_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1860,7 +2857,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{20}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Error) GetCode() Error_Code {
@@ -1895,7 +2892,7 @@ type FieldViolation struct {
 
 func (x *FieldViolation) Reset() {
 	*x = FieldViolation{}
-	mi := &file_aida_v1_command_proto_msgTypes[21]
+	mi := &file_aida_v1_command_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1907,7 +2904,7 @@ func (x *FieldViolation) String() string {
 func (*FieldViolation) ProtoMessage() {}
 
 func (x *FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[21]
+	mi := &file_aida_v1_command_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1920,7 +2917,7 @@ func (x *FieldViolation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldViolation.ProtoReflect.Descriptor instead.
 func (*FieldViolation) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{21}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *FieldViolation) GetField() string {
@@ -1941,7 +2938,7 @@ var File_aida_v1_command_proto protoreflect.FileDescriptor
 
 const file_aida_v1_command_proto_rawDesc = "" +
 	"\n" +
-	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xdd\t\n" +
+	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\x86\x10\n" +
 	"\aCommand\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\tR\x05actor\x12\x1d\n" +
 	"\n" +
@@ -1962,7 +2959,18 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x12change_lead_status\x18\x16 \x01(\v2\x19.aida.v1.ChangeLeadStatusH\x00R\x10changeLeadStatus\x129\n" +
 	"\farchive_lead\x18\x17 \x01(\v2\x14.aida.v1.ArchiveLeadH\x00R\varchiveLead\x129\n" +
 	"\frestore_lead\x18\x18 \x01(\v2\x14.aida.v1.RestoreLeadH\x00R\vrestoreLead\x129\n" +
-	"\fconvert_lead\x18\x19 \x01(\v2\x14.aida.v1.ConvertLeadH\x00R\vconvertLead\x126\n" +
+	"\fconvert_lead\x18\x19 \x01(\v2\x14.aida.v1.ConvertLeadH\x00R\vconvertLead\x12?\n" +
+	"\x0estart_sequence\x18\x1a \x01(\v2\x16.aida.v1.StartSequenceH\x00R\rstartSequence\x12E\n" +
+	"\x10advance_sequence\x18\x1b \x01(\v2\x18.aida.v1.AdvanceSequenceH\x00R\x0fadvanceSequence\x12<\n" +
+	"\rstop_sequence\x18\x1c \x01(\v2\x15.aida.v1.StopSequenceH\x00R\fstopSequence\x12-\n" +
+	"\badd_task\x18\x1e \x01(\v2\x10.aida.v1.AddTaskH\x00R\aaddTask\x12<\n" +
+	"\rcomplete_task\x18\x1f \x01(\v2\x15.aida.v1.CompleteTaskH\x00R\fcompleteTask\x12-\n" +
+	"\bset_flag\x18  \x01(\v2\x10.aida.v1.SetFlagH\x00R\asetFlag\x123\n" +
+	"\n" +
+	"clear_flag\x18! \x01(\v2\x12.aida.v1.ClearFlagH\x00R\tclearFlag\x12<\n" +
+	"\rdraft_message\x18\" \x01(\v2\x15.aida.v1.DraftMessageH\x00R\fdraftMessage\x129\n" +
+	"\fdecide_draft\x18# \x01(\v2\x14.aida.v1.DecideDraftH\x00R\vdecideDraft\x12<\n" +
+	"\rrecord_signal\x18$ \x01(\v2\x15.aida.v1.RecordSignalH\x00R\frecordSignal\x126\n" +
 	"\vcreate_deal\x18( \x01(\v2\x13.aida.v1.CreateDealH\x00R\n" +
 	"createDeal\x126\n" +
 	"\vupdate_deal\x18) \x01(\v2\x13.aida.v1.UpdateDealH\x00R\n" +
@@ -1971,7 +2979,10 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x0ecreate_account\x18< \x01(\v2\x16.aida.v1.CreateAccountH\x00R\rcreateAccount\x12?\n" +
 	"\x0eupdate_account\x18= \x01(\v2\x16.aida.v1.UpdateAccountH\x00R\rupdateAccount\x126\n" +
 	"\vattach_deal\x18> \x01(\v2\x13.aida.v1.AttachDealH\x00R\n" +
-	"attachDealB\x06\n" +
+	"attachDeal\x12E\n" +
+	"\x10start_onboarding\x18? \x01(\v2\x18.aida.v1.StartOnboardingH\x00R\x0fstartOnboarding\x12K\n" +
+	"\x12complete_milestone\x18@ \x01(\v2\x1a.aida.v1.CompleteMilestoneH\x00R\x11completeMilestone\x12E\n" +
+	"\x10recompute_health\x18A \x01(\v2\x18.aida.v1.RecomputeHealthH\x00R\x0frecomputeHealthB\x06\n" +
 	"\x04body\"\x05\n" +
 	"\x03Get\";\n" +
 	"\vSetAutonomy\x12\x14\n" +
@@ -2100,7 +3111,58 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"_lifecycle\"6\n" +
 	"\n" +
 	"AttachDeal\x12(\n" +
-	"\x04deal\x18\x01 \x01(\v2\x14.aida.v1.AccountDealR\x04deal\"\xdd\x01\n" +
+	"\x04deal\x18\x01 \x01(\v2\x14.aida.v1.AccountDealR\x04deal\"\x98\x01\n" +
+	"\aAddTask\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12\x1a\n" +
+	"\bassignee\x18\x02 \x01(\tR\bassignee\x121\n" +
+	"\x06due_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x10\n" +
+	"\x03key\x18\x05 \x01(\tR\x03key\"?\n" +
+	"\fCompleteTask\x12\x17\n" +
+	"\atask_id\x18\x01 \x01(\tR\x06taskId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"5\n" +
+	"\aSetFlag\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"7\n" +
+	"\tClearFlag\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x90\x01\n" +
+	"\fDraftMessage\x12\x18\n" +
+	"\achannel\x18\x01 \x01(\tR\achannel\x12\x0e\n" +
+	"\x02to\x18\x02 \x01(\tR\x02to\x12\x18\n" +
+	"\asubject\x18\x03 \x01(\tR\asubject\x12\x12\n" +
+	"\x04body\x18\x04 \x01(\tR\x04body\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x10\n" +
+	"\x03key\x18\x06 \x01(\tR\x03key\"Z\n" +
+	"\vDecideDraft\x12\x19\n" +
+	"\bdraft_id\x18\x01 \x01(\tR\adraftId\x12\x18\n" +
+	"\aapprove\x18\x02 \x01(\bR\aapprove\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xad\x01\n" +
+	"\fRecordSignal\x12\x1b\n" +
+	"\tsignal_id\x18\x01 \x01(\tR\bsignalId\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12*\n" +
+	"\x02at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x12\n" +
+	"\x04from\x18\x04 \x01(\tR\x04from\x12\x18\n" +
+	"\asubject\x18\x05 \x01(\tR\asubject\x12\x12\n" +
+	"\x04text\x18\x06 \x01(\tR\x04text\";\n" +
+	"\rStartSequence\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"s\n" +
+	"\x0fAdvanceSequence\x12\x1f\n" +
+	"\vsequence_id\x18\x01 \x01(\tR\n" +
+	"sequenceId\x12\x12\n" +
+	"\x04step\x18\x02 \x01(\x05R\x04step\x12+\n" +
+	"\x05draft\x18\x03 \x01(\v2\x15.aida.v1.DraftMessageR\x05draft\"&\n" +
+	"\fStopSequence\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"R\n" +
+	"\x0fStartOnboarding\x12'\n" +
+	"\x04plan\x18\x01 \x01(\v2\x13.aida.v1.OnboardingR\x04plan\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"?\n" +
+	"\x11CompleteMilestone\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\")\n" +
+	"\x0fRecomputeHealth\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\xdd\x01\n" +
 	"\x05Reply\x12#\n" +
 	"\x04lead\x18\x01 \x01(\v2\r.aida.v1.LeadH\x00R\x04lead\x12#\n" +
 	"\x04deal\x18\x02 \x01(\v2\r.aida.v1.DealH\x00R\x04deal\x12,\n" +
@@ -2139,7 +3201,7 @@ func file_aida_v1_command_proto_rawDescGZIP() []byte {
 }
 
 var file_aida_v1_command_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_aida_v1_command_proto_goTypes = []any{
 	(Error_Code)(0),               // 0: aida.v1.Error.Code
 	(*Command)(nil),               // 1: aida.v1.Command
@@ -2161,20 +3223,34 @@ var file_aida_v1_command_proto_goTypes = []any{
 	(*CreateAccount)(nil),         // 17: aida.v1.CreateAccount
 	(*UpdateAccount)(nil),         // 18: aida.v1.UpdateAccount
 	(*AttachDeal)(nil),            // 19: aida.v1.AttachDeal
-	(*Reply)(nil),                 // 20: aida.v1.Reply
-	(*Error)(nil),                 // 21: aida.v1.Error
-	(*FieldViolation)(nil),        // 22: aida.v1.FieldViolation
-	nil,                           // 23: aida.v1.CaptureLead.UtmEntry
-	nil,                           // 24: aida.v1.UpdateLead.UtmEntry
-	(*timestamppb.Timestamp)(nil), // 25: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),       // 26: google.protobuf.Struct
-	(*AccountDeal)(nil),           // 27: aida.v1.AccountDeal
-	(*Lead)(nil),                  // 28: aida.v1.Lead
-	(*Deal)(nil),                  // 29: aida.v1.Deal
-	(*Account)(nil),               // 30: aida.v1.Account
+	(*AddTask)(nil),               // 20: aida.v1.AddTask
+	(*CompleteTask)(nil),          // 21: aida.v1.CompleteTask
+	(*SetFlag)(nil),               // 22: aida.v1.SetFlag
+	(*ClearFlag)(nil),             // 23: aida.v1.ClearFlag
+	(*DraftMessage)(nil),          // 24: aida.v1.DraftMessage
+	(*DecideDraft)(nil),           // 25: aida.v1.DecideDraft
+	(*RecordSignal)(nil),          // 26: aida.v1.RecordSignal
+	(*StartSequence)(nil),         // 27: aida.v1.StartSequence
+	(*AdvanceSequence)(nil),       // 28: aida.v1.AdvanceSequence
+	(*StopSequence)(nil),          // 29: aida.v1.StopSequence
+	(*StartOnboarding)(nil),       // 30: aida.v1.StartOnboarding
+	(*CompleteMilestone)(nil),     // 31: aida.v1.CompleteMilestone
+	(*RecomputeHealth)(nil),       // 32: aida.v1.RecomputeHealth
+	(*Reply)(nil),                 // 33: aida.v1.Reply
+	(*Error)(nil),                 // 34: aida.v1.Error
+	(*FieldViolation)(nil),        // 35: aida.v1.FieldViolation
+	nil,                           // 36: aida.v1.CaptureLead.UtmEntry
+	nil,                           // 37: aida.v1.UpdateLead.UtmEntry
+	(*timestamppb.Timestamp)(nil), // 38: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),       // 39: google.protobuf.Struct
+	(*AccountDeal)(nil),           // 40: aida.v1.AccountDeal
+	(*Onboarding)(nil),            // 41: aida.v1.Onboarding
+	(*Lead)(nil),                  // 42: aida.v1.Lead
+	(*Deal)(nil),                  // 43: aida.v1.Deal
+	(*Account)(nil),               // 44: aida.v1.Account
 }
 var file_aida_v1_command_proto_depIdxs = []int32{
-	25, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
+	38, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
 	2,  // 1: aida.v1.Command.get:type_name -> aida.v1.Get
 	3,  // 2: aida.v1.Command.set_autonomy:type_name -> aida.v1.SetAutonomy
 	4,  // 3: aida.v1.Command.add_note:type_name -> aida.v1.AddNote
@@ -2187,33 +3263,50 @@ var file_aida_v1_command_proto_depIdxs = []int32{
 	11, // 10: aida.v1.Command.archive_lead:type_name -> aida.v1.ArchiveLead
 	12, // 11: aida.v1.Command.restore_lead:type_name -> aida.v1.RestoreLead
 	13, // 12: aida.v1.Command.convert_lead:type_name -> aida.v1.ConvertLead
-	14, // 13: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
-	15, // 14: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
-	16, // 15: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
-	17, // 16: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
-	18, // 17: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
-	19, // 18: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
-	25, // 19: aida.v1.ScheduleReminder.due_at:type_name -> google.protobuf.Timestamp
-	26, // 20: aida.v1.ScheduleReminder.payload:type_name -> google.protobuf.Struct
-	25, // 21: aida.v1.FireReminder.due_at:type_name -> google.protobuf.Timestamp
-	26, // 22: aida.v1.FireReminder.payload:type_name -> google.protobuf.Struct
-	23, // 23: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
-	26, // 24: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
-	24, // 25: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
-	26, // 26: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
-	27, // 27: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
-	27, // 28: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
-	28, // 29: aida.v1.Reply.lead:type_name -> aida.v1.Lead
-	29, // 30: aida.v1.Reply.deal:type_name -> aida.v1.Deal
-	30, // 31: aida.v1.Reply.account:type_name -> aida.v1.Account
-	21, // 32: aida.v1.Reply.error:type_name -> aida.v1.Error
-	0,  // 33: aida.v1.Error.code:type_name -> aida.v1.Error.Code
-	22, // 34: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	27, // 13: aida.v1.Command.start_sequence:type_name -> aida.v1.StartSequence
+	28, // 14: aida.v1.Command.advance_sequence:type_name -> aida.v1.AdvanceSequence
+	29, // 15: aida.v1.Command.stop_sequence:type_name -> aida.v1.StopSequence
+	20, // 16: aida.v1.Command.add_task:type_name -> aida.v1.AddTask
+	21, // 17: aida.v1.Command.complete_task:type_name -> aida.v1.CompleteTask
+	22, // 18: aida.v1.Command.set_flag:type_name -> aida.v1.SetFlag
+	23, // 19: aida.v1.Command.clear_flag:type_name -> aida.v1.ClearFlag
+	24, // 20: aida.v1.Command.draft_message:type_name -> aida.v1.DraftMessage
+	25, // 21: aida.v1.Command.decide_draft:type_name -> aida.v1.DecideDraft
+	26, // 22: aida.v1.Command.record_signal:type_name -> aida.v1.RecordSignal
+	14, // 23: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
+	15, // 24: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
+	16, // 25: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
+	17, // 26: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
+	18, // 27: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
+	19, // 28: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
+	30, // 29: aida.v1.Command.start_onboarding:type_name -> aida.v1.StartOnboarding
+	31, // 30: aida.v1.Command.complete_milestone:type_name -> aida.v1.CompleteMilestone
+	32, // 31: aida.v1.Command.recompute_health:type_name -> aida.v1.RecomputeHealth
+	38, // 32: aida.v1.ScheduleReminder.due_at:type_name -> google.protobuf.Timestamp
+	39, // 33: aida.v1.ScheduleReminder.payload:type_name -> google.protobuf.Struct
+	38, // 34: aida.v1.FireReminder.due_at:type_name -> google.protobuf.Timestamp
+	39, // 35: aida.v1.FireReminder.payload:type_name -> google.protobuf.Struct
+	36, // 36: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
+	39, // 37: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
+	37, // 38: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
+	39, // 39: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
+	40, // 40: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
+	40, // 41: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
+	38, // 42: aida.v1.AddTask.due_at:type_name -> google.protobuf.Timestamp
+	38, // 43: aida.v1.RecordSignal.at:type_name -> google.protobuf.Timestamp
+	24, // 44: aida.v1.AdvanceSequence.draft:type_name -> aida.v1.DraftMessage
+	41, // 45: aida.v1.StartOnboarding.plan:type_name -> aida.v1.Onboarding
+	42, // 46: aida.v1.Reply.lead:type_name -> aida.v1.Lead
+	43, // 47: aida.v1.Reply.deal:type_name -> aida.v1.Deal
+	44, // 48: aida.v1.Reply.account:type_name -> aida.v1.Account
+	34, // 49: aida.v1.Reply.error:type_name -> aida.v1.Error
+	0,  // 50: aida.v1.Error.code:type_name -> aida.v1.Error.Code
+	35, // 51: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
+	52, // [52:52] is the sub-list for method output_type
+	52, // [52:52] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	52, // [52:52] is the sub-list for extension extendee
+	0,  // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_command_proto_init() }
@@ -2235,17 +3328,30 @@ func file_aida_v1_command_proto_init() {
 		(*Command_ArchiveLead)(nil),
 		(*Command_RestoreLead)(nil),
 		(*Command_ConvertLead)(nil),
+		(*Command_StartSequence)(nil),
+		(*Command_AdvanceSequence)(nil),
+		(*Command_StopSequence)(nil),
+		(*Command_AddTask)(nil),
+		(*Command_CompleteTask)(nil),
+		(*Command_SetFlag)(nil),
+		(*Command_ClearFlag)(nil),
+		(*Command_DraftMessage)(nil),
+		(*Command_DecideDraft)(nil),
+		(*Command_RecordSignal)(nil),
 		(*Command_CreateDeal)(nil),
 		(*Command_UpdateDeal)(nil),
 		(*Command_ChangeDealStage)(nil),
 		(*Command_CreateAccount)(nil),
 		(*Command_UpdateAccount)(nil),
 		(*Command_AttachDeal)(nil),
+		(*Command_StartOnboarding)(nil),
+		(*Command_CompleteMilestone)(nil),
+		(*Command_RecomputeHealth)(nil),
 	}
 	file_aida_v1_command_proto_msgTypes[8].OneofWrappers = []any{}
 	file_aida_v1_command_proto_msgTypes[14].OneofWrappers = []any{}
 	file_aida_v1_command_proto_msgTypes[17].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[19].OneofWrappers = []any{
+	file_aida_v1_command_proto_msgTypes[32].OneofWrappers = []any{
 		(*Reply_Lead)(nil),
 		(*Reply_Deal)(nil),
 		(*Reply_Account)(nil),
@@ -2256,7 +3362,7 @@ func file_aida_v1_command_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_command_proto_rawDesc), len(file_aida_v1_command_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   24,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -51,6 +51,9 @@ type Lead struct {
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	Version       int64                  `protobuf:"varint,21,opt,name=version,proto3" json:"version,omitempty"`
 	Reminders     []*ReminderRef         `protobuf:"bytes,22,rep,name=reminders,proto3" json:"reminders,omitempty"`
+	Work          *Work                  `protobuf:"bytes,23,opt,name=work,proto3" json:"work,omitempty"`
+	Engagement    *Engagement            `protobuf:"bytes,24,opt,name=engagement,proto3" json:"engagement,omitempty"`
+	Sequence      *Sequence              `protobuf:"bytes,25,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -235,6 +238,27 @@ func (x *Lead) GetVersion() int64 {
 func (x *Lead) GetReminders() []*ReminderRef {
 	if x != nil {
 		return x.Reminders
+	}
+	return nil
+}
+
+func (x *Lead) GetWork() *Work {
+	if x != nil {
+		return x.Work
+	}
+	return nil
+}
+
+func (x *Lead) GetEngagement() *Engagement {
+	if x != nil {
+		return x.Engagement
+	}
+	return nil
+}
+
+func (x *Lead) GetSequence() *Sequence {
+	if x != nil {
+		return x.Sequence
 	}
 	return nil
 }
@@ -603,6 +627,9 @@ type Deal struct {
 	Version           int64                  `protobuf:"varint,20,opt,name=version,proto3" json:"version,omitempty"`
 	Description       string                 `protobuf:"bytes,21,opt,name=description,proto3" json:"description,omitempty"`
 	Reminders         []*ReminderRef         `protobuf:"bytes,22,rep,name=reminders,proto3" json:"reminders,omitempty"`
+	Work              *Work                  `protobuf:"bytes,23,opt,name=work,proto3" json:"work,omitempty"`
+	Engagement        *Engagement            `protobuf:"bytes,24,opt,name=engagement,proto3" json:"engagement,omitempty"`
+	LastActivityAt    *timestamppb.Timestamp `protobuf:"bytes,25,opt,name=last_activity_at,json=lastActivityAt,proto3" json:"last_activity_at,omitempty"` // the last change a person or a signal made
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -791,6 +818,27 @@ func (x *Deal) GetReminders() []*ReminderRef {
 	return nil
 }
 
+func (x *Deal) GetWork() *Work {
+	if x != nil {
+		return x.Work
+	}
+	return nil
+}
+
+func (x *Deal) GetEngagement() *Engagement {
+	if x != nil {
+		return x.Engagement
+	}
+	return nil
+}
+
+func (x *Deal) GetLastActivityAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastActivityAt
+	}
+	return nil
+}
+
 // StageChange is one entry of a deal's stage history.
 type StageChange struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -884,6 +932,9 @@ type Account struct {
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	Version       int64                  `protobuf:"varint,12,opt,name=version,proto3" json:"version,omitempty"`
 	Reminders     []*ReminderRef         `protobuf:"bytes,13,rep,name=reminders,proto3" json:"reminders,omitempty"`
+	Work          *Work                  `protobuf:"bytes,14,opt,name=work,proto3" json:"work,omitempty"`
+	Engagement    *Engagement            `protobuf:"bytes,15,opt,name=engagement,proto3" json:"engagement,omitempty"`
+	Onboarding    *Onboarding            `protobuf:"bytes,16,opt,name=onboarding,proto3" json:"onboarding,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1005,6 +1056,27 @@ func (x *Account) GetVersion() int64 {
 func (x *Account) GetReminders() []*ReminderRef {
 	if x != nil {
 		return x.Reminders
+	}
+	return nil
+}
+
+func (x *Account) GetWork() *Work {
+	if x != nil {
+		return x.Work
+	}
+	return nil
+}
+
+func (x *Account) GetEngagement() *Engagement {
+	if x != nil {
+		return x.Engagement
+	}
+	return nil
+}
+
+func (x *Account) GetOnboarding() *Onboarding {
+	if x != nil {
+		return x.Onboarding
 	}
 	return nil
 }
@@ -1172,11 +1244,846 @@ func (x *AccountDeal) GetStage() string {
 	return ""
 }
 
+// Work is what waits for people on an entity: tasks, flags, and drafts of actions an agent
+// prepared but may not run at the entity's autonomy level.
+type Work struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tasks         []*Task                `protobuf:"bytes,1,rep,name=tasks,proto3" json:"tasks,omitempty"`   // open tasks, then the last done ones (bounded)
+	Flags         []*Flag                `protobuf:"bytes,2,rep,name=flags,proto3" json:"flags,omitempty"`   // flags currently set
+	Drafts        []*Draft               `protobuf:"bytes,3,rep,name=drafts,proto3" json:"drafts,omitempty"` // pending drafts, then the last decided ones (bounded)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Work) Reset() {
+	*x = Work{}
+	mi := &file_aida_v1_entity_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Work) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Work) ProtoMessage() {}
+
+func (x *Work) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Work.ProtoReflect.Descriptor instead.
+func (*Work) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Work) GetTasks() []*Task {
+	if x != nil {
+		return x.Tasks
+	}
+	return nil
+}
+
+func (x *Work) GetFlags() []*Flag {
+	if x != nil {
+		return x.Flags
+	}
+	return nil
+}
+
+func (x *Work) GetDrafts() []*Draft {
+	if x != nil {
+		return x.Drafts
+	}
+	return nil
+}
+
+// Task is a to-do for a person: the entity's owner unless assignee names someone else.
+type Task struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Title         string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	Assignee      string                 `protobuf:"bytes,3,opt,name=assignee,proto3" json:"assignee,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Status        string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`                        // open, done
+	Reason        string                 `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`                        // why the task exists
+	CreatedBy     string                 `protobuf:"bytes,7,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"` // the actor that created it: "api", "agent:pipeline" …
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	DoneAt        *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=done_at,json=doneAt,proto3" json:"done_at,omitempty"`
+	Key           string                 `protobuf:"bytes,10,opt,name=key,proto3" json:"key,omitempty"` // idempotency key: a second add_task with the same key adds nothing
+	DoneBy        string                 `protobuf:"bytes,11,opt,name=done_by,json=doneBy,proto3" json:"done_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Task) Reset() {
+	*x = Task{}
+	mi := &file_aida_v1_entity_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Task) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Task) ProtoMessage() {}
+
+func (x *Task) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Task.ProtoReflect.Descriptor instead.
+func (*Task) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Task) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Task) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *Task) GetAssignee() string {
+	if x != nil {
+		return x.Assignee
+	}
+	return ""
+}
+
+func (x *Task) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *Task) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Task) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Task) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *Task) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Task) GetDoneAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DoneAt
+	}
+	return nil
+}
+
+func (x *Task) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Task) GetDoneBy() string {
+	if x != nil {
+		return x.DoneBy
+	}
+	return ""
+}
+
+// Flag marks an entity for attention: stale, overdue, at_risk …
+type Flag struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	SetBy         string                 `protobuf:"bytes,3,opt,name=set_by,json=setBy,proto3" json:"set_by,omitempty"`
+	SetAt         *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=set_at,json=setAt,proto3" json:"set_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Flag) Reset() {
+	*x = Flag{}
+	mi := &file_aida_v1_entity_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Flag) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Flag) ProtoMessage() {}
+
+func (x *Flag) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Flag.ProtoReflect.Descriptor instead.
+func (*Flag) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Flag) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Flag) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Flag) GetSetBy() string {
+	if x != nil {
+		return x.SetBy
+	}
+	return ""
+}
+
+func (x *Flag) GetSetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SetAt
+	}
+	return nil
+}
+
+// Draft is an action prepared for a person to approve or discard: a message (email, sms) or an
+// internal action (task, flag) an agent proposed at an autonomy level that only lets it draft.
+type Draft struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Id             string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Kind           string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`       // email, sms, task, flag
+	Status         string                 `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`   // pending, approved, discarded
+	To             string                 `protobuf:"bytes,4,opt,name=to,proto3" json:"to,omitempty"`           // messages: the recipient
+	Subject        string                 `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"` // email
+	Body           string                 `protobuf:"bytes,6,opt,name=body,proto3" json:"body,omitempty"`       // messages
+	Task           *Task                  `protobuf:"bytes,7,opt,name=task,proto3" json:"task,omitempty"`       // kind task: the task approving creates
+	Flag           *Flag                  `protobuf:"bytes,8,opt,name=flag,proto3" json:"flag,omitempty"`       // kind flag: the flag approving sets
+	Reason         string                 `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`   // why it was drafted
+	CreatedBy      string                 `protobuf:"bytes,10,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	CreatedAt      *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	Key            string                 `protobuf:"bytes,12,opt,name=key,proto3" json:"key,omitempty"`           // idempotency key
+	Sequence       string                 `protobuf:"bytes,13,opt,name=sequence,proto3" json:"sequence,omitempty"` // a sequence step's draft: the sequence ID
+	Step           int32                  `protobuf:"varint,14,opt,name=step,proto3" json:"step,omitempty"`        // and its step, from 1
+	DecidedBy      string                 `protobuf:"bytes,15,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
+	DecisionReason string                 `protobuf:"bytes,16,opt,name=decision_reason,json=decisionReason,proto3" json:"decision_reason,omitempty"`
+	DecidedAt      *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Draft) Reset() {
+	*x = Draft{}
+	mi := &file_aida_v1_entity_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Draft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Draft) ProtoMessage() {}
+
+func (x *Draft) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Draft.ProtoReflect.Descriptor instead.
+func (*Draft) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *Draft) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Draft) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Draft) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Draft) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *Draft) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *Draft) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+func (x *Draft) GetTask() *Task {
+	if x != nil {
+		return x.Task
+	}
+	return nil
+}
+
+func (x *Draft) GetFlag() *Flag {
+	if x != nil {
+		return x.Flag
+	}
+	return nil
+}
+
+func (x *Draft) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Draft) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *Draft) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Draft) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Draft) GetSequence() string {
+	if x != nil {
+		return x.Sequence
+	}
+	return ""
+}
+
+func (x *Draft) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *Draft) GetDecidedBy() string {
+	if x != nil {
+		return x.DecidedBy
+	}
+	return ""
+}
+
+func (x *Draft) GetDecisionReason() string {
+	if x != nil {
+		return x.DecisionReason
+	}
+	return ""
+}
+
+func (x *Draft) GetDecidedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DecidedAt
+	}
+	return nil
+}
+
+// Engagement is what inbound signals (replies, opens, bounces, opt-outs) told about an entity.
+type Engagement struct {
+	state          protoimpl.MessageState   `protogen:"open.v1"`
+	LastContactAt  *timestamppb.Timestamp   `protobuf:"bytes,1,opt,name=last_contact_at,json=lastContactAt,proto3" json:"last_contact_at,omitempty"` // the last reply or open
+	LastReplyAt    *timestamppb.Timestamp   `protobuf:"bytes,2,opt,name=last_reply_at,json=lastReplyAt,proto3" json:"last_reply_at,omitempty"`
+	Replies        int32                    `protobuf:"varint,3,opt,name=replies,proto3" json:"replies,omitempty"`
+	Opens          int32                    `protobuf:"varint,4,opt,name=opens,proto3" json:"opens,omitempty"`
+	Bounces        int32                    `protobuf:"varint,5,opt,name=bounces,proto3" json:"bounces,omitempty"`
+	EmailBounced   bool                     `protobuf:"varint,6,opt,name=email_bounced,json=emailBounced,proto3" json:"email_bounced,omitempty"`      // the last email to the address bounced
+	OptedOut       bool                     `protobuf:"varint,7,opt,name=opted_out,json=optedOut,proto3" json:"opted_out,omitempty"`                  // asked to receive nothing more
+	SignalIds      []string                 `protobuf:"bytes,8,rep,name=signal_ids,json=signalIds,proto3" json:"signal_ids,omitempty"`                // the last signals applied, newest last (deduplication)
+	RecentContacts []*timestamppb.Timestamp `protobuf:"bytes,9,rep,name=recent_contacts,json=recentContacts,proto3" json:"recent_contacts,omitempty"` // the last few contact times, newest last
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Engagement) Reset() {
+	*x = Engagement{}
+	mi := &file_aida_v1_entity_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Engagement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Engagement) ProtoMessage() {}
+
+func (x *Engagement) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Engagement.ProtoReflect.Descriptor instead.
+func (*Engagement) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *Engagement) GetLastContactAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastContactAt
+	}
+	return nil
+}
+
+func (x *Engagement) GetLastReplyAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastReplyAt
+	}
+	return nil
+}
+
+func (x *Engagement) GetReplies() int32 {
+	if x != nil {
+		return x.Replies
+	}
+	return 0
+}
+
+func (x *Engagement) GetOpens() int32 {
+	if x != nil {
+		return x.Opens
+	}
+	return 0
+}
+
+func (x *Engagement) GetBounces() int32 {
+	if x != nil {
+		return x.Bounces
+	}
+	return 0
+}
+
+func (x *Engagement) GetEmailBounced() bool {
+	if x != nil {
+		return x.EmailBounced
+	}
+	return false
+}
+
+func (x *Engagement) GetOptedOut() bool {
+	if x != nil {
+		return x.OptedOut
+	}
+	return false
+}
+
+func (x *Engagement) GetSignalIds() []string {
+	if x != nil {
+		return x.SignalIds
+	}
+	return nil
+}
+
+func (x *Engagement) GetRecentContacts() []*timestamppb.Timestamp {
+	if x != nil {
+		return x.RecentContacts
+	}
+	return nil
+}
+
+// Sequence is a lead's nurture sequence: drafted messages at set delays, stopped by a reply or an
+// opt-out.
+type Sequence struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`     // welcome, nurture, re_engagement
+	Step          int32                  `protobuf:"varint,3,opt,name=step,proto3" json:"step,omitempty"`    // steps drafted so far
+	Steps         int32                  `protobuf:"varint,4,opt,name=steps,proto3" json:"steps,omitempty"`  // steps in the sequence
+	Status        string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"` // active, completed, stopped
+	StopReason    string                 `protobuf:"bytes,6,opt,name=stop_reason,json=stopReason,proto3" json:"stop_reason,omitempty"`
+	StartedAt     *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`
+	NextAt        *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=next_at,json=nextAt,proto3" json:"next_at,omitempty"` // when the next step is due, while active
+	Done          []string               `protobuf:"bytes,9,rep,name=done,proto3" json:"done,omitempty"`                   // types of the sequences this lead already ran
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Sequence) Reset() {
+	*x = Sequence{}
+	mi := &file_aida_v1_entity_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Sequence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Sequence) ProtoMessage() {}
+
+func (x *Sequence) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Sequence.ProtoReflect.Descriptor instead.
+func (*Sequence) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Sequence) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Sequence) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Sequence) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *Sequence) GetSteps() int32 {
+	if x != nil {
+		return x.Steps
+	}
+	return 0
+}
+
+func (x *Sequence) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Sequence) GetStopReason() string {
+	if x != nil {
+		return x.StopReason
+	}
+	return ""
+}
+
+func (x *Sequence) GetStartedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartedAt
+	}
+	return nil
+}
+
+func (x *Sequence) GetNextAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAt
+	}
+	return nil
+}
+
+func (x *Sequence) GetDone() []string {
+	if x != nil {
+		return x.Done
+	}
+	return nil
+}
+
+// Onboarding is an account's onboarding plan (reference §4.7).
+type Onboarding struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Template        string                 `protobuf:"bytes,1,opt,name=template,proto3" json:"template,omitempty"`           // standard, enterprise, self_service
+	DealId          string                 `protobuf:"bytes,2,opt,name=deal_id,json=dealId,proto3" json:"deal_id,omitempty"` // the won deal that started it
+	DurationDays    int32                  `protobuf:"varint,3,opt,name=duration_days,json=durationDays,proto3" json:"duration_days,omitempty"`
+	Milestones      []*Milestone           `protobuf:"bytes,4,rep,name=milestones,proto3" json:"milestones,omitempty"`
+	Status          string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"` // active, completed
+	StartedAt       *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`
+	Customizations  []string               `protobuf:"bytes,7,rep,name=customizations,proto3" json:"customizations,omitempty"`
+	SuccessCriteria []string               `protobuf:"bytes,8,rep,name=success_criteria,json=successCriteria,proto3" json:"success_criteria,omitempty"`
+	Requested       string                 `protobuf:"bytes,9,opt,name=requested,proto3" json:"requested,omitempty"` // the template asked for, when the profile chose another
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Onboarding) Reset() {
+	*x = Onboarding{}
+	mi := &file_aida_v1_entity_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Onboarding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Onboarding) ProtoMessage() {}
+
+func (x *Onboarding) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Onboarding.ProtoReflect.Descriptor instead.
+func (*Onboarding) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *Onboarding) GetTemplate() string {
+	if x != nil {
+		return x.Template
+	}
+	return ""
+}
+
+func (x *Onboarding) GetDealId() string {
+	if x != nil {
+		return x.DealId
+	}
+	return ""
+}
+
+func (x *Onboarding) GetDurationDays() int32 {
+	if x != nil {
+		return x.DurationDays
+	}
+	return 0
+}
+
+func (x *Onboarding) GetMilestones() []*Milestone {
+	if x != nil {
+		return x.Milestones
+	}
+	return nil
+}
+
+func (x *Onboarding) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Onboarding) GetStartedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartedAt
+	}
+	return nil
+}
+
+func (x *Onboarding) GetCustomizations() []string {
+	if x != nil {
+		return x.Customizations
+	}
+	return nil
+}
+
+func (x *Onboarding) GetSuccessCriteria() []string {
+	if x != nil {
+		return x.SuccessCriteria
+	}
+	return nil
+}
+
+func (x *Onboarding) GetRequested() string {
+	if x != nil {
+		return x.Requested
+	}
+	return ""
+}
+
+// Milestone is one step of an onboarding plan.
+type Milestone struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	DueAt         *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=due_at,json=dueAt,proto3" json:"due_at,omitempty"`
+	Status        string                 `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`     // pending, due, done
+	Priority      string                 `protobuf:"bytes,4,opt,name=priority,proto3" json:"priority,omitempty"` // high, medium
+	DoneAt        *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=done_at,json=doneAt,proto3" json:"done_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Milestone) Reset() {
+	*x = Milestone{}
+	mi := &file_aida_v1_entity_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Milestone) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Milestone) ProtoMessage() {}
+
+func (x *Milestone) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Milestone.ProtoReflect.Descriptor instead.
+func (*Milestone) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *Milestone) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Milestone) GetDueAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DueAt
+	}
+	return nil
+}
+
+func (x *Milestone) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Milestone) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *Milestone) GetDoneAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DoneAt
+	}
+	return nil
+}
+
 var File_aida_v1_entity_proto protoreflect.FileDescriptor
 
 const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
-	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xde\x06\n" +
+	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe5\a\n" +
 	"\x04Lead\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
@@ -1203,7 +2110,12 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
 	"updated_at\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x18\n" +
 	"\aversion\x18\x15 \x01(\x03R\aversion\x122\n" +
-	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\x1a6\n" +
+	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\x12!\n" +
+	"\x04work\x18\x17 \x01(\v2\r.aida.v1.WorkR\x04work\x123\n" +
+	"\n" +
+	"engagement\x18\x18 \x01(\v2\x13.aida.v1.EngagementR\n" +
+	"engagement\x12-\n" +
+	"\bsequence\x18\x19 \x01(\v2\x11.aida.v1.SequenceR\bsequence\x1a6\n" +
 	"\bUtmEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"j\n" +
@@ -1236,7 +2148,7 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\x04text\x18\x02 \x01(\tR\x04text\x12\x16\n" +
 	"\x06author\x18\x03 \x01(\tR\x06author\x129\n" +
 	"\n" +
-	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xa6\x06\n" +
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xc4\a\n" +
 	"\x04Deal\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x17\n" +
@@ -1263,13 +2175,18 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\tclosed_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\bclosedAt\x12\x18\n" +
 	"\aversion\x18\x14 \x01(\x03R\aversion\x12 \n" +
 	"\vdescription\x18\x15 \x01(\tR\vdescription\x122\n" +
-	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\"\x8b\x01\n" +
+	"\treminders\x18\x16 \x03(\v2\x14.aida.v1.ReminderRefR\treminders\x12!\n" +
+	"\x04work\x18\x17 \x01(\v2\r.aida.v1.WorkR\x04work\x123\n" +
+	"\n" +
+	"engagement\x18\x18 \x01(\v2\x13.aida.v1.EngagementR\n" +
+	"engagement\x12D\n" +
+	"\x10last_activity_at\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\x0elastActivityAt\"\x8b\x01\n" +
 	"\vStageChange\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\tR\x04from\x12\x0e\n" +
 	"\x02to\x18\x02 \x01(\tR\x02to\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
 	"\x05actor\x18\x04 \x01(\tR\x05actor\x12*\n" +
-	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xde\x03\n" +
+	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xeb\x04\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
@@ -1286,7 +2203,14 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
 	"updated_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x18\n" +
 	"\aversion\x18\f \x01(\x03R\aversion\x122\n" +
-	"\treminders\x18\r \x03(\v2\x14.aida.v1.ReminderRefR\treminders\"\xfb\x01\n" +
+	"\treminders\x18\r \x03(\v2\x14.aida.v1.ReminderRefR\treminders\x12!\n" +
+	"\x04work\x18\x0e \x01(\v2\r.aida.v1.WorkR\x04work\x123\n" +
+	"\n" +
+	"engagement\x18\x0f \x01(\v2\x13.aida.v1.EngagementR\n" +
+	"engagement\x123\n" +
+	"\n" +
+	"onboarding\x18\x10 \x01(\v2\x13.aida.v1.OnboardingR\n" +
+	"onboarding\"\xfb\x01\n" +
 	"\x06Health\x12\x14\n" +
 	"\x05score\x18\x01 \x01(\x05R\x05score\x12\x1a\n" +
 	"\bcategory\x18\x02 \x01(\tR\bcategory\x122\n" +
@@ -1302,7 +2226,98 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\tR\x05value\x12\x1a\n" +
 	"\bcurrency\x18\x04 \x01(\tR\bcurrency\x12\x14\n" +
-	"\x05stage\x18\x05 \x01(\tR\x05stageB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
+	"\x05stage\x18\x05 \x01(\tR\x05stage\"x\n" +
+	"\x04Work\x12#\n" +
+	"\x05tasks\x18\x01 \x03(\v2\r.aida.v1.TaskR\x05tasks\x12#\n" +
+	"\x05flags\x18\x02 \x03(\v2\r.aida.v1.FlagR\x05flags\x12&\n" +
+	"\x06drafts\x18\x03 \x03(\v2\x0e.aida.v1.DraftR\x06drafts\"\xe5\x02\n" +
+	"\x04Task\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1a\n" +
+	"\bassignee\x18\x03 \x01(\tR\bassignee\x121\n" +
+	"\x06due_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\a \x01(\tR\tcreatedBy\x129\n" +
+	"\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x123\n" +
+	"\adone_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x06doneAt\x12\x10\n" +
+	"\x03key\x18\n" +
+	" \x01(\tR\x03key\x12\x17\n" +
+	"\adone_by\x18\v \x01(\tR\x06doneBy\"|\n" +
+	"\x04Flag\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x15\n" +
+	"\x06set_by\x18\x03 \x01(\tR\x05setBy\x121\n" +
+	"\x06set_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\"\xfe\x03\n" +
+	"\x05Draft\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x12\x0e\n" +
+	"\x02to\x18\x04 \x01(\tR\x02to\x12\x18\n" +
+	"\asubject\x18\x05 \x01(\tR\asubject\x12\x12\n" +
+	"\x04body\x18\x06 \x01(\tR\x04body\x12!\n" +
+	"\x04task\x18\a \x01(\v2\r.aida.v1.TaskR\x04task\x12!\n" +
+	"\x04flag\x18\b \x01(\v2\r.aida.v1.FlagR\x04flag\x12\x16\n" +
+	"\x06reason\x18\t \x01(\tR\x06reason\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\n" +
+	" \x01(\tR\tcreatedBy\x129\n" +
+	"\n" +
+	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x10\n" +
+	"\x03key\x18\f \x01(\tR\x03key\x12\x1a\n" +
+	"\bsequence\x18\r \x01(\tR\bsequence\x12\x12\n" +
+	"\x04step\x18\x0e \x01(\x05R\x04step\x12\x1d\n" +
+	"\n" +
+	"decided_by\x18\x0f \x01(\tR\tdecidedBy\x12'\n" +
+	"\x0fdecision_reason\x18\x10 \x01(\tR\x0edecisionReason\x129\n" +
+	"\n" +
+	"decided_at\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\tdecidedAt\"\x80\x03\n" +
+	"\n" +
+	"Engagement\x12B\n" +
+	"\x0flast_contact_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\rlastContactAt\x12>\n" +
+	"\rlast_reply_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vlastReplyAt\x12\x18\n" +
+	"\areplies\x18\x03 \x01(\x05R\areplies\x12\x14\n" +
+	"\x05opens\x18\x04 \x01(\x05R\x05opens\x12\x18\n" +
+	"\abounces\x18\x05 \x01(\x05R\abounces\x12#\n" +
+	"\remail_bounced\x18\x06 \x01(\bR\femailBounced\x12\x1b\n" +
+	"\topted_out\x18\a \x01(\bR\boptedOut\x12\x1d\n" +
+	"\n" +
+	"signal_ids\x18\b \x03(\tR\tsignalIds\x12C\n" +
+	"\x0frecent_contacts\x18\t \x03(\v2\x1a.google.protobuf.TimestampR\x0erecentContacts\"\x95\x02\n" +
+	"\bSequence\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12\x12\n" +
+	"\x04step\x18\x03 \x01(\x05R\x04step\x12\x14\n" +
+	"\x05steps\x18\x04 \x01(\x05R\x05steps\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x12\x1f\n" +
+	"\vstop_reason\x18\x06 \x01(\tR\n" +
+	"stopReason\x129\n" +
+	"\n" +
+	"started_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\x123\n" +
+	"\anext_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06nextAt\x12\x12\n" +
+	"\x04done\x18\t \x03(\tR\x04done\"\xde\x02\n" +
+	"\n" +
+	"Onboarding\x12\x1a\n" +
+	"\btemplate\x18\x01 \x01(\tR\btemplate\x12\x17\n" +
+	"\adeal_id\x18\x02 \x01(\tR\x06dealId\x12#\n" +
+	"\rduration_days\x18\x03 \x01(\x05R\fdurationDays\x122\n" +
+	"\n" +
+	"milestones\x18\x04 \x03(\v2\x12.aida.v1.MilestoneR\n" +
+	"milestones\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x129\n" +
+	"\n" +
+	"started_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\x12&\n" +
+	"\x0ecustomizations\x18\a \x03(\tR\x0ecustomizations\x12)\n" +
+	"\x10success_criteria\x18\b \x03(\tR\x0fsuccessCriteria\x12\x1c\n" +
+	"\trequested\x18\t \x01(\tR\trequested\"\xbb\x01\n" +
+	"\tMilestone\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
+	"\x06due_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x12\x1a\n" +
+	"\bpriority\x18\x04 \x01(\tR\bpriority\x123\n" +
+	"\adone_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x06doneAtB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
 
 var (
 	file_aida_v1_entity_proto_rawDescOnce sync.Once
@@ -1316,7 +2331,7 @@ func file_aida_v1_entity_proto_rawDescGZIP() []byte {
 	return file_aida_v1_entity_proto_rawDescData
 }
 
-var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_aida_v1_entity_proto_goTypes = []any{
 	(*Lead)(nil),                  // 0: aida.v1.Lead
 	(*ReminderRef)(nil),           // 1: aida.v1.ReminderRef
@@ -1329,42 +2344,79 @@ var file_aida_v1_entity_proto_goTypes = []any{
 	(*Account)(nil),               // 8: aida.v1.Account
 	(*Health)(nil),                // 9: aida.v1.Health
 	(*AccountDeal)(nil),           // 10: aida.v1.AccountDeal
-	nil,                           // 11: aida.v1.Lead.UtmEntry
-	(*structpb.Struct)(nil),       // 12: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(*Work)(nil),                  // 11: aida.v1.Work
+	(*Task)(nil),                  // 12: aida.v1.Task
+	(*Flag)(nil),                  // 13: aida.v1.Flag
+	(*Draft)(nil),                 // 14: aida.v1.Draft
+	(*Engagement)(nil),            // 15: aida.v1.Engagement
+	(*Sequence)(nil),              // 16: aida.v1.Sequence
+	(*Onboarding)(nil),            // 17: aida.v1.Onboarding
+	(*Milestone)(nil),             // 18: aida.v1.Milestone
+	nil,                           // 19: aida.v1.Lead.UtmEntry
+	(*structpb.Struct)(nil),       // 20: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 21: google.protobuf.Timestamp
 }
 var file_aida_v1_entity_proto_depIdxs = []int32{
-	11, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
-	12, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
+	19, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
+	20, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
 	2,  // 2: aida.v1.Lead.qualification:type_name -> aida.v1.Qualification
 	4,  // 3: aida.v1.Lead.next_actions:type_name -> aida.v1.NextAction
 	5,  // 4: aida.v1.Lead.notes:type_name -> aida.v1.Note
-	13, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
-	13, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
+	21, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
+	21, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
 	1,  // 7: aida.v1.Lead.reminders:type_name -> aida.v1.ReminderRef
-	13, // 8: aida.v1.ReminderRef.due_at:type_name -> google.protobuf.Timestamp
-	3,  // 9: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
-	13, // 10: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
-	7,  // 11: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
-	5,  // 12: aida.v1.Deal.notes:type_name -> aida.v1.Note
-	13, // 13: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
-	13, // 14: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
-	13, // 15: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
-	1,  // 16: aida.v1.Deal.reminders:type_name -> aida.v1.ReminderRef
-	13, // 17: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
-	9,  // 18: aida.v1.Account.health:type_name -> aida.v1.Health
-	10, // 19: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
-	5,  // 20: aida.v1.Account.notes:type_name -> aida.v1.Note
-	13, // 21: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
-	13, // 22: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
-	1,  // 23: aida.v1.Account.reminders:type_name -> aida.v1.ReminderRef
-	3,  // 24: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
-	13, // 25: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
-	26, // [26:26] is the sub-list for method output_type
-	26, // [26:26] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	11, // 8: aida.v1.Lead.work:type_name -> aida.v1.Work
+	15, // 9: aida.v1.Lead.engagement:type_name -> aida.v1.Engagement
+	16, // 10: aida.v1.Lead.sequence:type_name -> aida.v1.Sequence
+	21, // 11: aida.v1.ReminderRef.due_at:type_name -> google.protobuf.Timestamp
+	3,  // 12: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
+	21, // 13: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
+	7,  // 14: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
+	5,  // 15: aida.v1.Deal.notes:type_name -> aida.v1.Note
+	21, // 16: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
+	21, // 17: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
+	21, // 18: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
+	1,  // 19: aida.v1.Deal.reminders:type_name -> aida.v1.ReminderRef
+	11, // 20: aida.v1.Deal.work:type_name -> aida.v1.Work
+	15, // 21: aida.v1.Deal.engagement:type_name -> aida.v1.Engagement
+	21, // 22: aida.v1.Deal.last_activity_at:type_name -> google.protobuf.Timestamp
+	21, // 23: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
+	9,  // 24: aida.v1.Account.health:type_name -> aida.v1.Health
+	10, // 25: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
+	5,  // 26: aida.v1.Account.notes:type_name -> aida.v1.Note
+	21, // 27: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
+	21, // 28: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
+	1,  // 29: aida.v1.Account.reminders:type_name -> aida.v1.ReminderRef
+	11, // 30: aida.v1.Account.work:type_name -> aida.v1.Work
+	15, // 31: aida.v1.Account.engagement:type_name -> aida.v1.Engagement
+	17, // 32: aida.v1.Account.onboarding:type_name -> aida.v1.Onboarding
+	3,  // 33: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
+	21, // 34: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
+	12, // 35: aida.v1.Work.tasks:type_name -> aida.v1.Task
+	13, // 36: aida.v1.Work.flags:type_name -> aida.v1.Flag
+	14, // 37: aida.v1.Work.drafts:type_name -> aida.v1.Draft
+	21, // 38: aida.v1.Task.due_at:type_name -> google.protobuf.Timestamp
+	21, // 39: aida.v1.Task.created_at:type_name -> google.protobuf.Timestamp
+	21, // 40: aida.v1.Task.done_at:type_name -> google.protobuf.Timestamp
+	21, // 41: aida.v1.Flag.set_at:type_name -> google.protobuf.Timestamp
+	12, // 42: aida.v1.Draft.task:type_name -> aida.v1.Task
+	13, // 43: aida.v1.Draft.flag:type_name -> aida.v1.Flag
+	21, // 44: aida.v1.Draft.created_at:type_name -> google.protobuf.Timestamp
+	21, // 45: aida.v1.Draft.decided_at:type_name -> google.protobuf.Timestamp
+	21, // 46: aida.v1.Engagement.last_contact_at:type_name -> google.protobuf.Timestamp
+	21, // 47: aida.v1.Engagement.last_reply_at:type_name -> google.protobuf.Timestamp
+	21, // 48: aida.v1.Engagement.recent_contacts:type_name -> google.protobuf.Timestamp
+	21, // 49: aida.v1.Sequence.started_at:type_name -> google.protobuf.Timestamp
+	21, // 50: aida.v1.Sequence.next_at:type_name -> google.protobuf.Timestamp
+	18, // 51: aida.v1.Onboarding.milestones:type_name -> aida.v1.Milestone
+	21, // 52: aida.v1.Onboarding.started_at:type_name -> google.protobuf.Timestamp
+	21, // 53: aida.v1.Milestone.due_at:type_name -> google.protobuf.Timestamp
+	21, // 54: aida.v1.Milestone.done_at:type_name -> google.protobuf.Timestamp
+	55, // [55:55] is the sub-list for method output_type
+	55, // [55:55] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_entity_proto_init() }
@@ -1378,7 +2430,7 @@ func file_aida_v1_entity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_entity_proto_rawDesc), len(file_aida_v1_entity_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -54,6 +54,20 @@ type Event struct {
 	//	*Event_ReminderSet
 	//	*Event_ReminderCancelled
 	//	*Event_ReminderFired
+	//	*Event_TaskAdded
+	//	*Event_TaskCompleted
+	//	*Event_FlagSet
+	//	*Event_FlagCleared
+	//	*Event_DraftCreated
+	//	*Event_DraftDecided
+	//	*Event_SignalReceived
+	//	*Event_SequenceStarted
+	//	*Event_SequenceAdvanced
+	//	*Event_SequenceStopped
+	//	*Event_SequenceCompleted
+	//	*Event_OnboardingStarted
+	//	*Event_MilestoneCompleted
+	//	*Event_OnboardingCompleted
 	Data          isEvent_Data `protobuf_oneof:"data"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -311,6 +325,132 @@ func (x *Event) GetReminderFired() *ReminderFired {
 	return nil
 }
 
+func (x *Event) GetTaskAdded() *TaskAdded {
+	if x != nil {
+		if x, ok := x.Data.(*Event_TaskAdded); ok {
+			return x.TaskAdded
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetTaskCompleted() *TaskCompleted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_TaskCompleted); ok {
+			return x.TaskCompleted
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetFlagSet() *FlagSet {
+	if x != nil {
+		if x, ok := x.Data.(*Event_FlagSet); ok {
+			return x.FlagSet
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetFlagCleared() *FlagCleared {
+	if x != nil {
+		if x, ok := x.Data.(*Event_FlagCleared); ok {
+			return x.FlagCleared
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetDraftCreated() *DraftCreated {
+	if x != nil {
+		if x, ok := x.Data.(*Event_DraftCreated); ok {
+			return x.DraftCreated
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetDraftDecided() *DraftDecided {
+	if x != nil {
+		if x, ok := x.Data.(*Event_DraftDecided); ok {
+			return x.DraftDecided
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetSignalReceived() *SignalReceived {
+	if x != nil {
+		if x, ok := x.Data.(*Event_SignalReceived); ok {
+			return x.SignalReceived
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetSequenceStarted() *SequenceStarted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_SequenceStarted); ok {
+			return x.SequenceStarted
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetSequenceAdvanced() *SequenceAdvanced {
+	if x != nil {
+		if x, ok := x.Data.(*Event_SequenceAdvanced); ok {
+			return x.SequenceAdvanced
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetSequenceStopped() *SequenceStopped {
+	if x != nil {
+		if x, ok := x.Data.(*Event_SequenceStopped); ok {
+			return x.SequenceStopped
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetSequenceCompleted() *SequenceCompleted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_SequenceCompleted); ok {
+			return x.SequenceCompleted
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetOnboardingStarted() *OnboardingStarted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_OnboardingStarted); ok {
+			return x.OnboardingStarted
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetMilestoneCompleted() *MilestoneCompleted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_MilestoneCompleted); ok {
+			return x.MilestoneCompleted
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetOnboardingCompleted() *OnboardingCompleted {
+	if x != nil {
+		if x, ok := x.Data.(*Event_OnboardingCompleted); ok {
+			return x.OnboardingCompleted
+		}
+	}
+	return nil
+}
+
 type isEvent_Data interface {
 	isEvent_Data()
 }
@@ -395,6 +535,62 @@ type Event_ReminderFired struct {
 	ReminderFired *ReminderFired `protobuf:"bytes,52,opt,name=reminder_fired,json=reminderFired,proto3,oneof"`
 }
 
+type Event_TaskAdded struct {
+	TaskAdded *TaskAdded `protobuf:"bytes,60,opt,name=task_added,json=taskAdded,proto3,oneof"`
+}
+
+type Event_TaskCompleted struct {
+	TaskCompleted *TaskCompleted `protobuf:"bytes,61,opt,name=task_completed,json=taskCompleted,proto3,oneof"`
+}
+
+type Event_FlagSet struct {
+	FlagSet *FlagSet `protobuf:"bytes,62,opt,name=flag_set,json=flagSet,proto3,oneof"`
+}
+
+type Event_FlagCleared struct {
+	FlagCleared *FlagCleared `protobuf:"bytes,63,opt,name=flag_cleared,json=flagCleared,proto3,oneof"`
+}
+
+type Event_DraftCreated struct {
+	DraftCreated *DraftCreated `protobuf:"bytes,64,opt,name=draft_created,json=draftCreated,proto3,oneof"`
+}
+
+type Event_DraftDecided struct {
+	DraftDecided *DraftDecided `protobuf:"bytes,65,opt,name=draft_decided,json=draftDecided,proto3,oneof"`
+}
+
+type Event_SignalReceived struct {
+	SignalReceived *SignalReceived `protobuf:"bytes,66,opt,name=signal_received,json=signalReceived,proto3,oneof"`
+}
+
+type Event_SequenceStarted struct {
+	SequenceStarted *SequenceStarted `protobuf:"bytes,70,opt,name=sequence_started,json=sequenceStarted,proto3,oneof"`
+}
+
+type Event_SequenceAdvanced struct {
+	SequenceAdvanced *SequenceAdvanced `protobuf:"bytes,71,opt,name=sequence_advanced,json=sequenceAdvanced,proto3,oneof"`
+}
+
+type Event_SequenceStopped struct {
+	SequenceStopped *SequenceStopped `protobuf:"bytes,72,opt,name=sequence_stopped,json=sequenceStopped,proto3,oneof"`
+}
+
+type Event_SequenceCompleted struct {
+	SequenceCompleted *SequenceCompleted `protobuf:"bytes,73,opt,name=sequence_completed,json=sequenceCompleted,proto3,oneof"`
+}
+
+type Event_OnboardingStarted struct {
+	OnboardingStarted *OnboardingStarted `protobuf:"bytes,80,opt,name=onboarding_started,json=onboardingStarted,proto3,oneof"`
+}
+
+type Event_MilestoneCompleted struct {
+	MilestoneCompleted *MilestoneCompleted `protobuf:"bytes,81,opt,name=milestone_completed,json=milestoneCompleted,proto3,oneof"`
+}
+
+type Event_OnboardingCompleted struct {
+	OnboardingCompleted *OnboardingCompleted `protobuf:"bytes,82,opt,name=onboarding_completed,json=onboardingCompleted,proto3,oneof"`
+}
+
 func (*Event_LeadCaptured) isEvent_Data() {}
 
 func (*Event_LeadUpdated) isEvent_Data() {}
@@ -434,6 +630,34 @@ func (*Event_ReminderSet) isEvent_Data() {}
 func (*Event_ReminderCancelled) isEvent_Data() {}
 
 func (*Event_ReminderFired) isEvent_Data() {}
+
+func (*Event_TaskAdded) isEvent_Data() {}
+
+func (*Event_TaskCompleted) isEvent_Data() {}
+
+func (*Event_FlagSet) isEvent_Data() {}
+
+func (*Event_FlagCleared) isEvent_Data() {}
+
+func (*Event_DraftCreated) isEvent_Data() {}
+
+func (*Event_DraftDecided) isEvent_Data() {}
+
+func (*Event_SignalReceived) isEvent_Data() {}
+
+func (*Event_SequenceStarted) isEvent_Data() {}
+
+func (*Event_SequenceAdvanced) isEvent_Data() {}
+
+func (*Event_SequenceStopped) isEvent_Data() {}
+
+func (*Event_SequenceCompleted) isEvent_Data() {}
+
+func (*Event_OnboardingStarted) isEvent_Data() {}
+
+func (*Event_MilestoneCompleted) isEvent_Data() {}
+
+func (*Event_OnboardingCompleted) isEvent_Data() {}
 
 // LeadCaptured carries the whole new lead.
 type LeadCaptured struct {
@@ -1680,11 +1904,755 @@ func (x *ReminderFired) GetAttempts() int32 {
 	return 0
 }
 
+// TaskAdded records a task given to a person.
+type TaskAdded struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Task          *Task                  `protobuf:"bytes,1,opt,name=task,proto3" json:"task,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaskAdded) Reset() {
+	*x = TaskAdded{}
+	mi := &file_aida_v1_event_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaskAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaskAdded) ProtoMessage() {}
+
+func (x *TaskAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaskAdded.ProtoReflect.Descriptor instead.
+func (*TaskAdded) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *TaskAdded) GetTask() *Task {
+	if x != nil {
+		return x.Task
+	}
+	return nil
+}
+
+// TaskCompleted records a task done.
+type TaskCompleted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TaskId        string                 `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaskCompleted) Reset() {
+	*x = TaskCompleted{}
+	mi := &file_aida_v1_event_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaskCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaskCompleted) ProtoMessage() {}
+
+func (x *TaskCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaskCompleted.ProtoReflect.Descriptor instead.
+func (*TaskCompleted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *TaskCompleted) GetTaskId() string {
+	if x != nil {
+		return x.TaskId
+	}
+	return ""
+}
+
+func (x *TaskCompleted) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// FlagSet records a flag set.
+type FlagSet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Flag          *Flag                  `protobuf:"bytes,1,opt,name=flag,proto3" json:"flag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlagSet) Reset() {
+	*x = FlagSet{}
+	mi := &file_aida_v1_event_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlagSet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlagSet) ProtoMessage() {}
+
+func (x *FlagSet) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlagSet.ProtoReflect.Descriptor instead.
+func (*FlagSet) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *FlagSet) GetFlag() *Flag {
+	if x != nil {
+		return x.Flag
+	}
+	return nil
+}
+
+// FlagCleared records a flag cleared.
+type FlagCleared struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlagCleared) Reset() {
+	*x = FlagCleared{}
+	mi := &file_aida_v1_event_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlagCleared) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlagCleared) ProtoMessage() {}
+
+func (x *FlagCleared) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlagCleared.ProtoReflect.Descriptor instead.
+func (*FlagCleared) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *FlagCleared) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FlagCleared) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// DraftCreated records an action drafted for a person.
+type DraftCreated struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Draft         *Draft                 `protobuf:"bytes,1,opt,name=draft,proto3" json:"draft,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DraftCreated) Reset() {
+	*x = DraftCreated{}
+	mi := &file_aida_v1_event_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DraftCreated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DraftCreated) ProtoMessage() {}
+
+func (x *DraftCreated) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DraftCreated.ProtoReflect.Descriptor instead.
+func (*DraftCreated) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *DraftCreated) GetDraft() *Draft {
+	if x != nil {
+		return x.Draft
+	}
+	return nil
+}
+
+// DraftDecided records a draft approved (crm.<kind>.draft_approved) or discarded
+// (crm.<kind>.draft_discarded).
+type DraftDecided struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DraftId       string                 `protobuf:"bytes,1,opt,name=draft_id,json=draftId,proto3" json:"draft_id,omitempty"`
+	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"` // approved, discarded
+	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DraftDecided) Reset() {
+	*x = DraftDecided{}
+	mi := &file_aida_v1_event_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DraftDecided) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DraftDecided) ProtoMessage() {}
+
+func (x *DraftDecided) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DraftDecided.ProtoReflect.Descriptor instead.
+func (*DraftDecided) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *DraftDecided) GetDraftId() string {
+	if x != nil {
+		return x.DraftId
+	}
+	return ""
+}
+
+func (x *DraftDecided) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *DraftDecided) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// SignalReceived records an inbound signal applied; its type is crm.<kind>.<channel>_<what>
+// (crm.lead.email_replied …).
+type SignalReceived struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SignalId      string                 `protobuf:"bytes,1,opt,name=signal_id,json=signalId,proto3" json:"signal_id,omitempty"`
+	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"` // email.replied …
+	At            *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=at,proto3" json:"at,omitempty"`
+	From          string                 `protobuf:"bytes,4,opt,name=from,proto3" json:"from,omitempty"`
+	Subject       string                 `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"`
+	Text          string                 `protobuf:"bytes,6,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignalReceived) Reset() {
+	*x = SignalReceived{}
+	mi := &file_aida_v1_event_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignalReceived) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignalReceived) ProtoMessage() {}
+
+func (x *SignalReceived) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignalReceived.ProtoReflect.Descriptor instead.
+func (*SignalReceived) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *SignalReceived) GetSignalId() string {
+	if x != nil {
+		return x.SignalId
+	}
+	return ""
+}
+
+func (x *SignalReceived) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *SignalReceived) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *SignalReceived) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *SignalReceived) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *SignalReceived) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// SequenceStarted records a lead enrolled in a sequence.
+type SequenceStarted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sequence      *Sequence              `protobuf:"bytes,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SequenceStarted) Reset() {
+	*x = SequenceStarted{}
+	mi := &file_aida_v1_event_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SequenceStarted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SequenceStarted) ProtoMessage() {}
+
+func (x *SequenceStarted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SequenceStarted.ProtoReflect.Descriptor instead.
+func (*SequenceStarted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *SequenceStarted) GetSequence() *Sequence {
+	if x != nil {
+		return x.Sequence
+	}
+	return nil
+}
+
+// SequenceAdvanced records a step of a sequence drafted.
+type SequenceAdvanced struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SequenceId    string                 `protobuf:"bytes,1,opt,name=sequence_id,json=sequenceId,proto3" json:"sequence_id,omitempty"`
+	Step          int32                  `protobuf:"varint,2,opt,name=step,proto3" json:"step,omitempty"`
+	DraftId       string                 `protobuf:"bytes,3,opt,name=draft_id,json=draftId,proto3" json:"draft_id,omitempty"`
+	NextAt        *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=next_at,json=nextAt,proto3" json:"next_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SequenceAdvanced) Reset() {
+	*x = SequenceAdvanced{}
+	mi := &file_aida_v1_event_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SequenceAdvanced) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SequenceAdvanced) ProtoMessage() {}
+
+func (x *SequenceAdvanced) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SequenceAdvanced.ProtoReflect.Descriptor instead.
+func (*SequenceAdvanced) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *SequenceAdvanced) GetSequenceId() string {
+	if x != nil {
+		return x.SequenceId
+	}
+	return ""
+}
+
+func (x *SequenceAdvanced) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *SequenceAdvanced) GetDraftId() string {
+	if x != nil {
+		return x.DraftId
+	}
+	return ""
+}
+
+func (x *SequenceAdvanced) GetNextAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAt
+	}
+	return nil
+}
+
+// SequenceStopped records a sequence stopped before its end.
+type SequenceStopped struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SequenceId    string                 `protobuf:"bytes,1,opt,name=sequence_id,json=sequenceId,proto3" json:"sequence_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SequenceStopped) Reset() {
+	*x = SequenceStopped{}
+	mi := &file_aida_v1_event_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SequenceStopped) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SequenceStopped) ProtoMessage() {}
+
+func (x *SequenceStopped) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SequenceStopped.ProtoReflect.Descriptor instead.
+func (*SequenceStopped) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *SequenceStopped) GetSequenceId() string {
+	if x != nil {
+		return x.SequenceId
+	}
+	return ""
+}
+
+func (x *SequenceStopped) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// SequenceCompleted records a sequence whose last step was drafted.
+type SequenceCompleted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SequenceId    string                 `protobuf:"bytes,1,opt,name=sequence_id,json=sequenceId,proto3" json:"sequence_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SequenceCompleted) Reset() {
+	*x = SequenceCompleted{}
+	mi := &file_aida_v1_event_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SequenceCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SequenceCompleted) ProtoMessage() {}
+
+func (x *SequenceCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SequenceCompleted.ProtoReflect.Descriptor instead.
+func (*SequenceCompleted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *SequenceCompleted) GetSequenceId() string {
+	if x != nil {
+		return x.SequenceId
+	}
+	return ""
+}
+
+// OnboardingStarted records an onboarding plan started.
+type OnboardingStarted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Onboarding    *Onboarding            `protobuf:"bytes,1,opt,name=onboarding,proto3" json:"onboarding,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OnboardingStarted) Reset() {
+	*x = OnboardingStarted{}
+	mi := &file_aida_v1_event_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OnboardingStarted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OnboardingStarted) ProtoMessage() {}
+
+func (x *OnboardingStarted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OnboardingStarted.ProtoReflect.Descriptor instead.
+func (*OnboardingStarted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *OnboardingStarted) GetOnboarding() *Onboarding {
+	if x != nil {
+		return x.Onboarding
+	}
+	return nil
+}
+
+// MilestoneCompleted records an onboarding milestone done.
+type MilestoneCompleted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MilestoneCompleted) Reset() {
+	*x = MilestoneCompleted{}
+	mi := &file_aida_v1_event_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MilestoneCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MilestoneCompleted) ProtoMessage() {}
+
+func (x *MilestoneCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MilestoneCompleted.ProtoReflect.Descriptor instead.
+func (*MilestoneCompleted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *MilestoneCompleted) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MilestoneCompleted) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// OnboardingCompleted records an onboarding plan with every milestone done.
+type OnboardingCompleted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DealId        string                 `protobuf:"bytes,1,opt,name=deal_id,json=dealId,proto3" json:"deal_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OnboardingCompleted) Reset() {
+	*x = OnboardingCompleted{}
+	mi := &file_aida_v1_event_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OnboardingCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OnboardingCompleted) ProtoMessage() {}
+
+func (x *OnboardingCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OnboardingCompleted.ProtoReflect.Descriptor instead.
+func (*OnboardingCompleted) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *OnboardingCompleted) GetDealId() string {
+	if x != nil {
+		return x.DealId
+	}
+	return ""
+}
+
 var File_aida_v1_event_proto protoreflect.FileDescriptor
 
 const file_aida_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xf1\v\n" +
+	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xa6\x13\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
@@ -1712,7 +2680,22 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\x19account_lifecycle_changed\x18, \x01(\v2 .aida.v1.AccountLifecycleChangedH\x00R\x17accountLifecycleChanged\x129\n" +
 	"\freminder_set\x182 \x01(\v2\x14.aida.v1.ReminderSetH\x00R\vreminderSet\x12K\n" +
 	"\x12reminder_cancelled\x183 \x01(\v2\x1a.aida.v1.ReminderCancelledH\x00R\x11reminderCancelled\x12?\n" +
-	"\x0ereminder_fired\x184 \x01(\v2\x16.aida.v1.ReminderFiredH\x00R\rreminderFiredB\x06\n" +
+	"\x0ereminder_fired\x184 \x01(\v2\x16.aida.v1.ReminderFiredH\x00R\rreminderFired\x123\n" +
+	"\n" +
+	"task_added\x18< \x01(\v2\x12.aida.v1.TaskAddedH\x00R\ttaskAdded\x12?\n" +
+	"\x0etask_completed\x18= \x01(\v2\x16.aida.v1.TaskCompletedH\x00R\rtaskCompleted\x12-\n" +
+	"\bflag_set\x18> \x01(\v2\x10.aida.v1.FlagSetH\x00R\aflagSet\x129\n" +
+	"\fflag_cleared\x18? \x01(\v2\x14.aida.v1.FlagClearedH\x00R\vflagCleared\x12<\n" +
+	"\rdraft_created\x18@ \x01(\v2\x15.aida.v1.DraftCreatedH\x00R\fdraftCreated\x12<\n" +
+	"\rdraft_decided\x18A \x01(\v2\x15.aida.v1.DraftDecidedH\x00R\fdraftDecided\x12B\n" +
+	"\x0fsignal_received\x18B \x01(\v2\x17.aida.v1.SignalReceivedH\x00R\x0esignalReceived\x12E\n" +
+	"\x10sequence_started\x18F \x01(\v2\x18.aida.v1.SequenceStartedH\x00R\x0fsequenceStarted\x12H\n" +
+	"\x11sequence_advanced\x18G \x01(\v2\x19.aida.v1.SequenceAdvancedH\x00R\x10sequenceAdvanced\x12E\n" +
+	"\x10sequence_stopped\x18H \x01(\v2\x18.aida.v1.SequenceStoppedH\x00R\x0fsequenceStopped\x12K\n" +
+	"\x12sequence_completed\x18I \x01(\v2\x1a.aida.v1.SequenceCompletedH\x00R\x11sequenceCompleted\x12K\n" +
+	"\x12onboarding_started\x18P \x01(\v2\x1a.aida.v1.OnboardingStartedH\x00R\x11onboardingStarted\x12N\n" +
+	"\x13milestone_completed\x18Q \x01(\v2\x1b.aida.v1.MilestoneCompletedH\x00R\x12milestoneCompleted\x12Q\n" +
+	"\x14onboarding_completed\x18R \x01(\v2\x1c.aida.v1.OnboardingCompletedH\x00R\x13onboardingCompletedB\x06\n" +
 	"\x04data\"1\n" +
 	"\fLeadCaptured\x12!\n" +
 	"\x04lead\x18\x01 \x01(\v2\r.aida.v1.LeadR\x04lead\"\xdc\x04\n" +
@@ -1825,7 +2808,54 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
 	"\x06due_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x12\x1a\n" +
-	"\battempts\x18\x04 \x01(\x05R\battemptsB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
+	"\battempts\x18\x04 \x01(\x05R\battempts\".\n" +
+	"\tTaskAdded\x12!\n" +
+	"\x04task\x18\x01 \x01(\v2\r.aida.v1.TaskR\x04task\"@\n" +
+	"\rTaskCompleted\x12\x17\n" +
+	"\atask_id\x18\x01 \x01(\tR\x06taskId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\",\n" +
+	"\aFlagSet\x12!\n" +
+	"\x04flag\x18\x01 \x01(\v2\r.aida.v1.FlagR\x04flag\"9\n" +
+	"\vFlagCleared\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"4\n" +
+	"\fDraftCreated\x12$\n" +
+	"\x05draft\x18\x01 \x01(\v2\x0e.aida.v1.DraftR\x05draft\"Y\n" +
+	"\fDraftDecided\x12\x19\n" +
+	"\bdraft_id\x18\x01 \x01(\tR\adraftId\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xaf\x01\n" +
+	"\x0eSignalReceived\x12\x1b\n" +
+	"\tsignal_id\x18\x01 \x01(\tR\bsignalId\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12*\n" +
+	"\x02at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x12\n" +
+	"\x04from\x18\x04 \x01(\tR\x04from\x12\x18\n" +
+	"\asubject\x18\x05 \x01(\tR\asubject\x12\x12\n" +
+	"\x04text\x18\x06 \x01(\tR\x04text\"@\n" +
+	"\x0fSequenceStarted\x12-\n" +
+	"\bsequence\x18\x01 \x01(\v2\x11.aida.v1.SequenceR\bsequence\"\x97\x01\n" +
+	"\x10SequenceAdvanced\x12\x1f\n" +
+	"\vsequence_id\x18\x01 \x01(\tR\n" +
+	"sequenceId\x12\x12\n" +
+	"\x04step\x18\x02 \x01(\x05R\x04step\x12\x19\n" +
+	"\bdraft_id\x18\x03 \x01(\tR\adraftId\x123\n" +
+	"\anext_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06nextAt\"J\n" +
+	"\x0fSequenceStopped\x12\x1f\n" +
+	"\vsequence_id\x18\x01 \x01(\tR\n" +
+	"sequenceId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"4\n" +
+	"\x11SequenceCompleted\x12\x1f\n" +
+	"\vsequence_id\x18\x01 \x01(\tR\n" +
+	"sequenceId\"H\n" +
+	"\x11OnboardingStarted\x123\n" +
+	"\n" +
+	"onboarding\x18\x01 \x01(\v2\x13.aida.v1.OnboardingR\n" +
+	"onboarding\"@\n" +
+	"\x12MilestoneCompleted\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\".\n" +
+	"\x13OnboardingCompleted\x12\x17\n" +
+	"\adeal_id\x18\x01 \x01(\tR\x06dealIdB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"
 
 var (
 	file_aida_v1_event_proto_rawDescOnce sync.Once
@@ -1839,7 +2869,7 @@ func file_aida_v1_event_proto_rawDescGZIP() []byte {
 	return file_aida_v1_event_proto_rawDescData
 }
 
-var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_aida_v1_event_proto_goTypes = []any{
 	(*Event)(nil),                   // 0: aida.v1.Event
 	(*LeadCaptured)(nil),            // 1: aida.v1.LeadCaptured
@@ -1862,20 +2892,39 @@ var file_aida_v1_event_proto_goTypes = []any{
 	(*ReminderSet)(nil),             // 18: aida.v1.ReminderSet
 	(*ReminderCancelled)(nil),       // 19: aida.v1.ReminderCancelled
 	(*ReminderFired)(nil),           // 20: aida.v1.ReminderFired
-	nil,                             // 21: aida.v1.LeadUpdated.UtmEntry
-	(*timestamppb.Timestamp)(nil),   // 22: google.protobuf.Timestamp
-	(*Lead)(nil),                    // 23: aida.v1.Lead
-	(*structpb.Struct)(nil),         // 24: google.protobuf.Struct
-	(*Qualification)(nil),           // 25: aida.v1.Qualification
-	(*NextAction)(nil),              // 26: aida.v1.NextAction
-	(*Note)(nil),                    // 27: aida.v1.Note
-	(*Deal)(nil),                    // 28: aida.v1.Deal
-	(*Account)(nil),                 // 29: aida.v1.Account
-	(*AccountDeal)(nil),             // 30: aida.v1.AccountDeal
-	(*Health)(nil),                  // 31: aida.v1.Health
+	(*TaskAdded)(nil),               // 21: aida.v1.TaskAdded
+	(*TaskCompleted)(nil),           // 22: aida.v1.TaskCompleted
+	(*FlagSet)(nil),                 // 23: aida.v1.FlagSet
+	(*FlagCleared)(nil),             // 24: aida.v1.FlagCleared
+	(*DraftCreated)(nil),            // 25: aida.v1.DraftCreated
+	(*DraftDecided)(nil),            // 26: aida.v1.DraftDecided
+	(*SignalReceived)(nil),          // 27: aida.v1.SignalReceived
+	(*SequenceStarted)(nil),         // 28: aida.v1.SequenceStarted
+	(*SequenceAdvanced)(nil),        // 29: aida.v1.SequenceAdvanced
+	(*SequenceStopped)(nil),         // 30: aida.v1.SequenceStopped
+	(*SequenceCompleted)(nil),       // 31: aida.v1.SequenceCompleted
+	(*OnboardingStarted)(nil),       // 32: aida.v1.OnboardingStarted
+	(*MilestoneCompleted)(nil),      // 33: aida.v1.MilestoneCompleted
+	(*OnboardingCompleted)(nil),     // 34: aida.v1.OnboardingCompleted
+	nil,                             // 35: aida.v1.LeadUpdated.UtmEntry
+	(*timestamppb.Timestamp)(nil),   // 36: google.protobuf.Timestamp
+	(*Lead)(nil),                    // 37: aida.v1.Lead
+	(*structpb.Struct)(nil),         // 38: google.protobuf.Struct
+	(*Qualification)(nil),           // 39: aida.v1.Qualification
+	(*NextAction)(nil),              // 40: aida.v1.NextAction
+	(*Note)(nil),                    // 41: aida.v1.Note
+	(*Deal)(nil),                    // 42: aida.v1.Deal
+	(*Account)(nil),                 // 43: aida.v1.Account
+	(*AccountDeal)(nil),             // 44: aida.v1.AccountDeal
+	(*Health)(nil),                  // 45: aida.v1.Health
+	(*Task)(nil),                    // 46: aida.v1.Task
+	(*Flag)(nil),                    // 47: aida.v1.Flag
+	(*Draft)(nil),                   // 48: aida.v1.Draft
+	(*Sequence)(nil),                // 49: aida.v1.Sequence
+	(*Onboarding)(nil),              // 50: aida.v1.Onboarding
 }
 var file_aida_v1_event_proto_depIdxs = []int32{
-	22, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
+	36, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
 	1,  // 1: aida.v1.Event.lead_captured:type_name -> aida.v1.LeadCaptured
 	2,  // 2: aida.v1.Event.lead_updated:type_name -> aida.v1.LeadUpdated
 	3,  // 3: aida.v1.Event.lead_status_changed:type_name -> aida.v1.LeadStatusChanged
@@ -1896,24 +2945,45 @@ var file_aida_v1_event_proto_depIdxs = []int32{
 	18, // 18: aida.v1.Event.reminder_set:type_name -> aida.v1.ReminderSet
 	19, // 19: aida.v1.Event.reminder_cancelled:type_name -> aida.v1.ReminderCancelled
 	20, // 20: aida.v1.Event.reminder_fired:type_name -> aida.v1.ReminderFired
-	23, // 21: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
-	21, // 22: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
-	24, // 23: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
-	25, // 24: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
-	26, // 25: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
-	27, // 26: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
-	28, // 27: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
-	29, // 28: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
-	30, // 29: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
-	31, // 30: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
-	22, // 31: aida.v1.ReminderSet.due_at:type_name -> google.protobuf.Timestamp
-	24, // 32: aida.v1.ReminderSet.payload:type_name -> google.protobuf.Struct
-	22, // 33: aida.v1.ReminderFired.due_at:type_name -> google.protobuf.Timestamp
-	34, // [34:34] is the sub-list for method output_type
-	34, // [34:34] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	21, // 21: aida.v1.Event.task_added:type_name -> aida.v1.TaskAdded
+	22, // 22: aida.v1.Event.task_completed:type_name -> aida.v1.TaskCompleted
+	23, // 23: aida.v1.Event.flag_set:type_name -> aida.v1.FlagSet
+	24, // 24: aida.v1.Event.flag_cleared:type_name -> aida.v1.FlagCleared
+	25, // 25: aida.v1.Event.draft_created:type_name -> aida.v1.DraftCreated
+	26, // 26: aida.v1.Event.draft_decided:type_name -> aida.v1.DraftDecided
+	27, // 27: aida.v1.Event.signal_received:type_name -> aida.v1.SignalReceived
+	28, // 28: aida.v1.Event.sequence_started:type_name -> aida.v1.SequenceStarted
+	29, // 29: aida.v1.Event.sequence_advanced:type_name -> aida.v1.SequenceAdvanced
+	30, // 30: aida.v1.Event.sequence_stopped:type_name -> aida.v1.SequenceStopped
+	31, // 31: aida.v1.Event.sequence_completed:type_name -> aida.v1.SequenceCompleted
+	32, // 32: aida.v1.Event.onboarding_started:type_name -> aida.v1.OnboardingStarted
+	33, // 33: aida.v1.Event.milestone_completed:type_name -> aida.v1.MilestoneCompleted
+	34, // 34: aida.v1.Event.onboarding_completed:type_name -> aida.v1.OnboardingCompleted
+	37, // 35: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
+	35, // 36: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
+	38, // 37: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
+	39, // 38: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
+	40, // 39: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
+	41, // 40: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
+	42, // 41: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
+	43, // 42: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
+	44, // 43: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
+	45, // 44: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
+	36, // 45: aida.v1.ReminderSet.due_at:type_name -> google.protobuf.Timestamp
+	38, // 46: aida.v1.ReminderSet.payload:type_name -> google.protobuf.Struct
+	36, // 47: aida.v1.ReminderFired.due_at:type_name -> google.protobuf.Timestamp
+	46, // 48: aida.v1.TaskAdded.task:type_name -> aida.v1.Task
+	47, // 49: aida.v1.FlagSet.flag:type_name -> aida.v1.Flag
+	48, // 50: aida.v1.DraftCreated.draft:type_name -> aida.v1.Draft
+	36, // 51: aida.v1.SignalReceived.at:type_name -> google.protobuf.Timestamp
+	49, // 52: aida.v1.SequenceStarted.sequence:type_name -> aida.v1.Sequence
+	36, // 53: aida.v1.SequenceAdvanced.next_at:type_name -> google.protobuf.Timestamp
+	50, // 54: aida.v1.OnboardingStarted.onboarding:type_name -> aida.v1.Onboarding
+	55, // [55:55] is the sub-list for method output_type
+	55, // [55:55] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_event_proto_init() }
@@ -1943,6 +3013,20 @@ func file_aida_v1_event_proto_init() {
 		(*Event_ReminderSet)(nil),
 		(*Event_ReminderCancelled)(nil),
 		(*Event_ReminderFired)(nil),
+		(*Event_TaskAdded)(nil),
+		(*Event_TaskCompleted)(nil),
+		(*Event_FlagSet)(nil),
+		(*Event_FlagCleared)(nil),
+		(*Event_DraftCreated)(nil),
+		(*Event_DraftDecided)(nil),
+		(*Event_SignalReceived)(nil),
+		(*Event_SequenceStarted)(nil),
+		(*Event_SequenceAdvanced)(nil),
+		(*Event_SequenceStopped)(nil),
+		(*Event_SequenceCompleted)(nil),
+		(*Event_OnboardingStarted)(nil),
+		(*Event_MilestoneCompleted)(nil),
+		(*Event_OnboardingCompleted)(nil),
 	}
 	file_aida_v1_event_proto_msgTypes[2].OneofWrappers = []any{}
 	file_aida_v1_event_proto_msgTypes[11].OneofWrappers = []any{}
@@ -1953,7 +3037,7 @@ func file_aida_v1_event_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_event_proto_rawDesc), len(file_aida_v1_event_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

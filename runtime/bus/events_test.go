@@ -46,6 +46,32 @@ func catalogue() []sample {
 		{"lead", "l1", &aidapb.Event{Type: "crm.lead.reminder_cancelled", Actor: "agent:nurture", Data: &aidapb.Event_ReminderCancelled{ReminderCancelled: &aidapb.ReminderCancelled{
 			Name: "nurture", Reason: "replied",
 		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.task_added", Actor: "agent:nurture", Data: &aidapb.Event_TaskAdded{TaskAdded: &aidapb.TaskAdded{Task: &aidapb.Task{
+			Title: "Call Jo back", Assignee: "ann", DueAt: at, Status: "open", Reason: "asked for a call", CreatedBy: "agent:nurture", CreatedAt: at, Key: "call.1",
+		}}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.task_completed", Actor: "user:ann", Data: &aidapb.Event_TaskCompleted{TaskCompleted: &aidapb.TaskCompleted{TaskId: "ev-9", Reason: "called"}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.flag_set", Actor: "agent:pipeline", Data: &aidapb.Event_FlagSet{FlagSet: &aidapb.FlagSet{Flag: &aidapb.Flag{
+			Name: "hot", Reason: "replied twice", SetBy: "agent:pipeline", SetAt: at,
+		}}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.flag_cleared", Actor: "user:ann", Data: &aidapb.Event_FlagCleared{FlagCleared: &aidapb.FlagCleared{Name: "hot", Reason: "handled"}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.sequence_started", Actor: "agent:nurture", Data: &aidapb.Event_SequenceStarted{SequenceStarted: &aidapb.SequenceStarted{Sequence: &aidapb.Sequence{
+			Type: "welcome", Steps: 4, Status: "active", StartedAt: at, NextAt: at,
+		}}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.draft_created", Actor: "agent:nurture", Data: &aidapb.Event_DraftCreated{DraftCreated: &aidapb.DraftCreated{Draft: &aidapb.Draft{
+			Kind: "email", Status: "pending", To: "jo@example.com", Subject: "Welcome - AIDA-CRM", Body: "Hi Jo,", Reason: "step 1 of 4 of the welcome sequence",
+			CreatedBy: "agent:nurture", Key: "sequence.s1.1", Sequence: "s1", Step: 1,
+		}}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.sequence_step_drafted", Actor: "agent:nurture", Data: &aidapb.Event_SequenceAdvanced{SequenceAdvanced: &aidapb.SequenceAdvanced{
+			SequenceId: "s1", Step: 1, NextAt: at,
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.draft_approved", Actor: "user:ann", Data: &aidapb.Event_DraftDecided{DraftDecided: &aidapb.DraftDecided{DraftId: "ev-14", Status: "approved", Reason: "fine"}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.email_replied", Actor: "inbound:email.replied", Data: &aidapb.Event_SignalReceived{SignalReceived: &aidapb.SignalReceived{
+			SignalId: "msg-1", Type: "email.replied", At: at, From: "jo@example.com", Subject: "Re: Welcome", Text: "Tell me more",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.sequence_stopped", Actor: "inbound:email.replied", Data: &aidapb.Event_SequenceStopped{SequenceStopped: &aidapb.SequenceStopped{
+			SequenceId: "s1", Reason: "the lead replied (email.replied)",
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.sequence_completed", Actor: "agent:nurture", Data: &aidapb.Event_SequenceCompleted{SequenceCompleted: &aidapb.SequenceCompleted{SequenceId: "s2"}}}},
 		{"lead", "l1", &aidapb.Event{Type: "crm.autonomy.level_changed", Actor: "user:ann", Data: &aidapb.Event_AutonomyChanged{AutonomyChanged: &aidapb.AutonomyChanged{
 			From: 2, To: 3, Reason: "trusted",
 		}}}},
@@ -81,6 +107,16 @@ func catalogue() []sample {
 		{"account", "a1", &aidapb.Event{Type: "crm.account.lifecycle_changed", Actor: "user:ann", Data: &aidapb.Event_AccountLifecycleChanged{AccountLifecycleChanged: &aidapb.AccountLifecycleChanged{
 			From: "onboarding", To: "active",
 		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.onboarding_started", Actor: "agent:success", Data: &aidapb.Event_OnboardingStarted{OnboardingStarted: &aidapb.OnboardingStarted{
+			Onboarding: &aidapb.Onboarding{Template: "self_service", DealId: "d2", DurationDays: 14, Status: "active", StartedAt: at, Requested: "standard",
+				Milestones:      []*aidapb.Milestone{{Name: "account_activation", DueAt: at, Status: "pending", Priority: "high"}},
+				Customizations:  []string{"api_documentation"},
+				SuccessCriteria: []string{"account_activation", "first_successful_use"}},
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.milestone_completed", Actor: "user:ann", Data: &aidapb.Event_MilestoneCompleted{MilestoneCompleted: &aidapb.MilestoneCompleted{
+			Name: "account_activation", Reason: "live",
+		}}}},
+		{"account", "a1", &aidapb.Event{Type: "crm.account.onboarding_completed", Actor: "user:ann", Data: &aidapb.Event_OnboardingCompleted{OnboardingCompleted: &aidapb.OnboardingCompleted{DealId: "d2"}}}},
 		{"account", "a1", &aidapb.Event{Type: "crm.account.note_added", Actor: "user:ann", Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{Note: note}}}},
 	}
 }
