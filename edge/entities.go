@@ -18,6 +18,10 @@ type Entities interface {
 	Send(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	// Convert turns a qualified lead into a deal; cmd's body is create_deal with optional title/value/close date/owner.
 	Convert(ctx context.Context, leadID string, cmd *aidapb.Command) (*aidapb.Deal, error)
+	// StartOnboarding starts the onboarding of the account accountID; cmd's body is
+	// start_onboarding whose plan holds only deal_id and requested (the template asked for): the
+	// gateway fills in the rest of the plan and returns the account's reply.
+	StartOnboarding(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	// List reads a page of snapshots from the store (q.Kind is "lead", "deal" or "account").
 	List(ctx context.Context, q persistence.Query) (persistence.Page, error)
 	// Timeline reads the journal of one entity.

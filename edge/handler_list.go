@@ -184,8 +184,9 @@ func (s *Server) timeline(kind string) fiber.Handler {
 			if err != nil {
 				return err
 			}
+			ev.Type, ev.Actor = e.Type, e.Actor // the journal row's, as the entry shows them
 			out.Items = append(out.Items, rest.Entry{Version: e.Version, Type: e.Type, Actor: e.Actor,
-				Time: rest.FormatTime(e.Time), EventID: e.EventID, Data: data})
+				Time: rest.FormatTime(e.Time), EventID: e.EventID, Summary: rest.Summarize(kind, ev), Data: data})
 		}
 		if len(entries) == limit && limit > 0 {
 			out.NextAfter = entries[len(entries)-1].Version

@@ -44,7 +44,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("%s is documented but not served", key)
 		}
 	}
-	if len(served) < 29 {
+	if len(served) < 57 {
 		t.Errorf("only %d routes served", len(served))
 	}
 }

@@ -41,6 +41,9 @@ func (s *Server) routes() {
 	app.Post(leads+"/:id/notes", matched, s.command(kindLead, rest.DecodeNote, fiber.StatusCreated))
 	app.Post(leads+"/:id/convert", matched, s.convertLead)
 	app.Get(leads+"/:id/timeline", matched, s.timeline(kindLead))
+	app.Post(leads+"/:id/sequence", matched, s.command(kindLead, rest.DecodeStartSequence, fiber.StatusOK))
+	app.Delete(leads+"/:id/sequence", matched, s.stopSequence)
+	s.workRoutes(leads, kindLead)
 
 	app.Post(deals, matched, s.create(kindDeal, rest.DecodeCreateDeal))
 	app.Get(deals, matched, s.listDeals)
@@ -50,6 +53,7 @@ func (s *Server) routes() {
 	app.Post(deals+"/:id/autonomy", matched, s.command(kindDeal, rest.DecodeAutonomy, fiber.StatusOK))
 	app.Post(deals+"/:id/notes", matched, s.command(kindDeal, rest.DecodeNote, fiber.StatusCreated))
 	app.Get(deals+"/:id/timeline", matched, s.timeline(kindDeal))
+	s.workRoutes(deals, kindDeal)
 
 	app.Post(accounts, matched, s.create(kindAccount, rest.DecodeCreateAccount))
 	app.Get(accounts, matched, s.listAccounts)
@@ -57,6 +61,25 @@ func (s *Server) routes() {
 	app.Patch(accounts+"/:id", matched, s.command(kindAccount, rest.DecodeUpdateAccount, fiber.StatusOK))
 	app.Post(accounts+"/:id/autonomy", matched, s.command(kindAccount, rest.DecodeAutonomy, fiber.StatusOK))
 	app.Get(accounts+"/:id/timeline", matched, s.timeline(kindAccount))
+	app.Post(accounts+"/:id/onboarding", matched, s.startOnboarding)
+	app.Post(accounts+"/:id/milestones/:name/complete", matched,
+		s.commandAt(kindAccount, "name", rest.DecodeCompleteMilestone, fiber.StatusOK))
+	app.Post(accounts+"/:id/health", matched, s.command(kindAccount, rest.DecodeRecomputeHealth, fiber.StatusOK))
+	s.workRoutes(accounts, kindAccount)
+}
+
+// workRoutes registers under base (/api/v1/leads …) the routes every kind has for its work:
+// tasks, flags, drafts and inbound signals.
+func (s *Server) workRoutes(base, kind string) {
+	app := s.app
+	app.Post(base+"/:id/tasks", matched, s.command(kind, rest.DecodeTask, fiber.StatusCreated))
+	app.Post(base+"/:id/tasks/:task_id/complete", matched, s.commandAt(kind, "task_id", rest.DecodeCompleteTask, fiber.StatusOK))
+	app.Put(base+"/:id/flags/:name", matched, s.commandAt(kind, "name", rest.DecodeSetFlag, fiber.StatusOK))
+	app.Delete(base+"/:id/flags/:name", matched, s.clearFlag(kind))
+	app.Post(base+"/:id/drafts", matched, s.command(kind, rest.DecodeDraft, fiber.StatusCreated))
+	app.Post(base+"/:id/drafts/:draft_id/approve", matched, s.commandAt(kind, "draft_id", rest.DecodeApproveDraft, fiber.StatusOK))
+	app.Post(base+"/:id/drafts/:draft_id/discard", matched, s.commandAt(kind, "draft_id", rest.DecodeDiscardDraft, fiber.StatusOK))
+	app.Post(base+"/:id/signals", matched, s.command(kind, rest.DecodeSignal, fiber.StatusOK))
 }
 
 // matched marks the request as taken by a route, so that metrics and logs name its template.

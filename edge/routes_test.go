@@ -246,7 +246,7 @@ func TestTimeline(t *testing.T) {
 	h := newHarness(t, Config{})
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	ev := &aidapb.Event{Id: "e2", Type: "crm.deal.stage_changed", Version: 2, Time: timestamppb.New(at),
-		Data: &aidapb.Event_DealStageChanged{DealStageChanged: &aidapb.DealStageChanged{From: "prospect", To: "proposal", ForecastCategory: "pipeline"}}}
+		Data: &aidapb.Event_DealStageChanged{DealStageChanged: &aidapb.DealStageChanged{From: "prospect", To: "proposal", Reason: "pricing agreed", ForecastCategory: "pipeline"}}}
 	h.fake.timeline = func(_ context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error) {
 		if kind != "deal" || id != dealID || after != 1 || limit != 1 {
 			t.Errorf("timeline(%s, %s, %d, %d)", kind, id, after, limit)
@@ -254,7 +254,7 @@ func TestTimeline(t *testing.T) {
 		return []persistence.Entry{{Kind: kind, ID: id, Version: 2, EventID: "e2", Type: ev.Type, Actor: "api", Time: at, Data: state(t, ev)}}, nil
 	}
 	r := h.do(t, "GET", "/api/v1/deals/"+dealID+"/timeline?after=1&limit=1", "")
-	want := `{"items":[{"version":2,"type":"crm.deal.stage_changed","actor":"api","time":"2025-01-02T03:04:05Z","event_id":"e2","data":{"from":"prospect","to":"proposal","forecast_category":"pipeline"}}],"next_after":2}`
+	want := `{"items":[{"version":2,"type":"crm.deal.stage_changed","actor":"api","time":"2025-01-02T03:04:05Z","event_id":"e2","summary":"api moved the deal from prospect to proposal: pricing agreed","data":{"from":"prospect","to":"proposal","reason":"pricing agreed","forecast_category":"pipeline"}}],"next_after":2}`
 	if r.status != 200 || string(r.body) != want {
 		t.Fatalf("timeline %d\n%s\nwant\n%s", r.status, r.body, want)
 	}

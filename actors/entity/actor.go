@@ -42,6 +42,9 @@ type Deps struct {
 	// OnChange, when set, is told of every durable change (after the append, before the
 	// reply) with the new snapshot: live views and the relay's wake-up. It must not block.
 	OnChange func(kind, id string, version int64, snapshot []byte)
+	// OnReminder, when set, is told after a durable change that set a reminder, with the
+	// earliest due time it set: the scheduler's wake-up. It must not block.
+	OnReminder func(due time.Time)
 }
 
 func (d *Deps) defaults() {
@@ -125,11 +128,12 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 			reply = errorReply(fault.New(fault.Internal, "internal error in the %s actor", a.b.Kind))
 		}
 	}()
-	now := a.d.Clock()
-	deadline := now.Add(a.d.Timeout)
+	now := a.d.Clock() // the domain's time; deadlines are on the wall clock, which tests do not drive
+	wall := time.Now()
+	deadline := wall.Add(a.d.Timeout)
 	if dl := cmd.GetDeadline(); dl != nil {
 		deadline = dl.AsTime()
-		if !now.Before(deadline) {
+		if !wall.Before(deadline) {
 			return errorReply(fault.New(fault.Unavailable,
 				"the %s actor is overloaded: the request waited past its deadline; retry", a.b.Kind))
 		}
@@ -276,6 +280,17 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 	a.state, a.version = state, next
 	if a.d.OnChange != nil {
 		a.d.OnChange(a.b.Kind, a.id, next, snapshot)
+	}
+	if a.d.OnReminder != nil {
+		var earliest time.Time
+		for _, r := range reminders {
+			if !r.Cancel && (earliest.IsZero() || r.Set.DueAt.Before(earliest)) {
+				earliest = r.Set.DueAt
+			}
+		}
+		if !earliest.IsZero() {
+			a.d.OnReminder(earliest)
+		}
 	}
 	return nil
 }

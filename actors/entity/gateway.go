@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -40,13 +41,31 @@ type Gateway struct {
 	actors          Requester
 	store           Reader
 	newID           func() string
+	clock           func() time.Time
 	defaultAutonomy int32
+}
+
+// GatewayOption configures NewGateway.
+type GatewayOption func(*Gateway)
+
+// WithGatewayClock sets the clock plans are dated by (default time.Now); the entity actors'
+// clock (Deps.Clock) should be the same.
+func WithGatewayClock(now func() time.Time) GatewayOption {
+	return func(g *Gateway) {
+		if now != nil {
+			g.clock = now
+		}
+	}
 }
 
 // NewGateway returns a gateway over actors and store. New entities get defaultAutonomy (1..5)
 // unless the command names a level.
-func NewGateway(actors Requester, store Reader, defaultAutonomy int32) *Gateway {
-	return &Gateway{actors: actors, store: store, newID: NewID, defaultAutonomy: defaultAutonomy}
+func NewGateway(actors Requester, store Reader, defaultAutonomy int32, opts ...GatewayOption) *Gateway {
+	g := &Gateway{actors: actors, store: store, newID: NewID, clock: time.Now, defaultAutonomy: defaultAutonomy}
+	for _, opt := range opts {
+		opt(g)
+	}
+	return g
 }
 
 // Capture creates a lead, or returns the lead that already has its email (duplicate true). The
@@ -223,6 +242,48 @@ func (g *Gateway) Convert(ctx context.Context, leadID string, cmd *aidapb.Comman
 		return nil, err
 	}
 	return reply.GetDeal(), nil
+}
+
+// StartOnboarding starts the onboarding plan of account accountID from the won deal that cmd's
+// start_onboarding names (plan.deal_id; plan.requested is the template asked for, standard when
+// empty). The plan follows the deal's value and, when the deal came from a lead, the lead's
+// company and source (account.Plan). Starting again from the same deal changes nothing.
+func (g *Gateway) StartOnboarding(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error) {
+	so := cmd.GetStartOnboarding()
+	if so == nil {
+		return nil, fault.New(fault.Invalid, "starting an onboarding needs a start_onboarding command")
+	}
+	dealID := so.GetPlan().GetDealId()
+	if dealID == "" {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "the onboarding names no deal",
+			Fields: []fault.Field{{Name: "deal_id", Message: "is required: the won deal the onboarding starts from"}}}
+	}
+	dr, err := g.get(ctx, KindDeal, dealID)
+	if err != nil {
+		return nil, err
+	}
+	d := dr.GetDeal()
+	if d.GetStage() != deal.ClosedWon {
+		return nil, fault.New(fault.Transition, "deal %s is %s; onboarding starts from a won deal (closed_won)", dealID, d.GetStage())
+	}
+	if d.GetAccountId() != "" && d.GetAccountId() != accountID {
+		return nil, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("deal %s belongs to account %s", dealID, d.GetAccountId()),
+			Fields: []fault.Field{{Name: "deal_id", Message: "name a deal of this account"}}}
+	}
+	p := account.Profile{DealID: dealID, DealValue: d.GetValue()}
+	if d.GetLeadId() != "" {
+		if lr, err := g.get(ctx, KindLead, d.GetLeadId()); err == nil {
+			p.HasLead, p.Company, p.Source = true, lr.GetLead().GetCompany(), lr.GetLead().GetSource()
+		} else if fault.CodeOf(err) != fault.NotFound {
+			return nil, err
+		}
+	}
+	plan, err := account.Plan(p, so.GetPlan().GetRequested(), g.clock())
+	if err != nil {
+		return nil, err
+	}
+	so.Plan = plan
+	return g.send(ctx, KindAccount, accountID, cmd)
 }
 
 // Send delivers cmd to the entity (kind, id) and returns its reply.

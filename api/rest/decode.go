@@ -52,6 +52,15 @@ func decodeObject(body []byte, dst any, fs *fault.Fields) error {
 	return nil
 }
 
+// decodeOptional is decodeObject for a body whose fields are all optional: an empty body is
+// an empty object.
+func decodeOptional(body []byte, dst any, fs *fault.Fields) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decodeObject(body, dst, fs)
+}
+
 // fieldsOf maps the json names of a struct's exported fields to the fields.
 func fieldsOf(v reflect.Value) map[string]reflect.Value {
 	t := v.Type()

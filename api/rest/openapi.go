@@ -16,7 +16,7 @@ type Status struct {
 // Version is the version of the API the OpenAPI document describes.
 const Version = "1.0.0"
 
-// param is a query parameter.
+// param is a query parameter, or a path parameter other than {id}.
 type param struct {
 	name, doc string
 	schema    map[string]any
@@ -25,6 +25,7 @@ type param struct {
 // op is one documented operation.
 type op struct {
 	method, path, id, tag, summary string
+	params                         []param // the path's parameters other than {id}
 	query                          []param
 	body                           reflect.Type // nil: no body
 	bodyOptional                   bool
@@ -51,7 +52,50 @@ var (
 	pOwner  = param{"owner", "only these of this owner", str()}
 	pAfter  = param{"after", "only events after this version", integer(0, 1<<62)}
 	pTLimit = param{"limit", "at most this many events, 1..500 (default 100)", integer(1, 500)}
+	pReason = param{"reason", "why, at most 1000 characters", str()}
 )
+
+// nameSchema is the schema of a name or an ID in a path.
+func nameSchema() map[string]any {
+	return map[string]any{"type": "string", "minLength": 1, "maxLength": maxName}
+}
+
+// workOperations lists the routes every kind has for its work: tasks, flags, drafts, signals.
+func workOperations(plural, singular string, view reflect.Type) []op {
+	base := "/api/v1/" + plural + "/{id}"
+	title := strings.ToUpper(singular[:1]) + singular[1:]
+	write := []int{400, 404, 409, 413, 422, 503}
+	reason := reflect.TypeFor[ReasonRequest]()
+	pTask := param{"task_id", "the task's ID", nameSchema()}
+	pFlag := param{"name", "the flag's name: stale, overdue, at_risk …", nameSchema()}
+	pDraft := param{"draft_id", "the draft's ID", nameSchema()}
+	return []op{
+		{method: "POST", path: base + "/tasks", id: "add" + title + "Task", tag: plural,
+			summary: "Give a person a task on the " + singular + "; an agent below L2 only drafts it",
+			body:    reflect.TypeFor[TaskRequest](), ok: map[int]reflect.Type{201: view}, problems: write},
+		{method: "POST", path: base + "/tasks/{task_id}/complete", id: "complete" + title + "Task", tag: plural,
+			summary: "Mark an open task of the " + singular + " done", params: []param{pTask},
+			body: reason, bodyOptional: true, ok: map[int]reflect.Type{200: view}, problems: write},
+		{method: "PUT", path: base + "/flags/{name}", id: "set" + title + "Flag", tag: plural,
+			summary: "Flag the " + singular + " for attention", params: []param{pFlag},
+			body: reason, bodyOptional: true, ok: map[int]reflect.Type{200: view}, problems: write},
+		{method: "DELETE", path: base + "/flags/{name}", id: "clear" + title + "Flag", tag: plural,
+			summary: "Clear a flag of the " + singular, params: []param{pFlag}, query: []param{pReason},
+			ok: map[int]reflect.Type{200: view}, problems: []int{404, 409, 422, 503}},
+		{method: "POST", path: base + "/drafts", id: "draft" + title + "Message", tag: plural,
+			summary: "Draft a message for a person to approve and send",
+			body:    reflect.TypeFor[DraftRequest](), ok: map[int]reflect.Type{201: view}, problems: write},
+		{method: "POST", path: base + "/drafts/{draft_id}/approve", id: "approve" + title + "Draft", tag: plural,
+			summary: "Approve a pending draft: a task draft adds the task, a flag draft sets the flag", params: []param{pDraft},
+			body: reason, bodyOptional: true, ok: map[int]reflect.Type{200: view}, problems: write},
+		{method: "POST", path: base + "/drafts/{draft_id}/discard", id: "discard" + title + "Draft", tag: plural,
+			summary: "Discard a pending draft", params: []param{pDraft},
+			body: reason, bodyOptional: true, ok: map[int]reflect.Type{200: view}, problems: write},
+		{method: "POST", path: base + "/signals", id: "record" + title + "Signal", tag: plural,
+			summary: "Feed an inbound signal (reply, open, bounce, opt-out), as a message on crm.inbound.<type> does; a signal_id already applied changes nothing",
+			body:    reflect.TypeFor[SignalRequest](), ok: map[int]reflect.Type{200: view}, problems: write},
+	}
+}
 
 // operations lists every route of the edge. The edge's tests check it against its router.
 func operations() []op {
@@ -90,6 +134,12 @@ func operations() []op {
 			body: reflect.TypeFor[ConvertRequest](), bodyOptional: true, ok: map[int]reflect.Type{201: deal}, problems: write},
 		{method: "GET", path: "/api/v1/leads/{id}/timeline", id: "leadTimeline", tag: "leads", summary: "Read a lead's events",
 			query: []param{pAfter, pTLimit}, ok: map[int]reflect.Type{200: timeline}, problems: []int{404, 422, 503}},
+		{method: "POST", path: "/api/v1/leads/{id}/sequence", id: "startLeadSequence", tag: "leads",
+			summary: "Enroll a lead in a nurture sequence; one of another type that is active is replaced",
+			body:    reflect.TypeFor[SequenceRequest](), ok: map[int]reflect.Type{200: lead}, problems: write},
+		{method: "DELETE", path: "/api/v1/leads/{id}/sequence", id: "stopLeadSequence", tag: "leads",
+			summary: "Stop a lead's active sequence", query: []param{pReason},
+			ok: map[int]reflect.Type{200: lead}, problems: []int{404, 409, 422, 503}},
 
 		{method: "POST", path: "/api/v1/deals", id: "createDeal", tag: "deals", summary: "Create a deal",
 			body: reflect.TypeFor[CreateDealRequest](), ok: map[int]reflect.Type{201: deal}, problems: write},
@@ -123,7 +173,21 @@ func operations() []op {
 			body: reflect.TypeFor[AutonomyRequest](), ok: map[int]reflect.Type{200: account}, problems: write},
 		{method: "GET", path: "/api/v1/accounts/{id}/timeline", id: "accountTimeline", tag: "accounts", summary: "Read an account's events",
 			query: []param{pAfter, pTLimit}, ok: map[int]reflect.Type{200: timeline}, problems: []int{404, 422, 503}},
-
+		{method: "POST", path: "/api/v1/accounts/{id}/onboarding", id: "startAccountOnboarding", tag: "accounts",
+			summary: "Start an account's onboarding plan from a won deal: each milestone becomes a reminder",
+			body:    reflect.TypeFor[OnboardingRequest](), ok: map[int]reflect.Type{200: account}, problems: write},
+		{method: "POST", path: "/api/v1/accounts/{id}/milestones/{name}/complete", id: "completeAccountMilestone", tag: "accounts",
+			summary: "Mark an onboarding milestone done; the last one completes the onboarding",
+			params:  []param{{"name", "the milestone's name", nameSchema()}},
+			body:    reflect.TypeFor[ReasonRequest](), bodyOptional: true, ok: map[int]reflect.Type{200: account}, problems: write},
+		{method: "POST", path: "/api/v1/accounts/{id}/health", id: "recomputeAccountHealth", tag: "accounts",
+			summary: "Recompute an account's health score",
+			body:    reflect.TypeFor[ReasonRequest](), bodyOptional: true, ok: map[int]reflect.Type{200: account}, problems: write},
+	}
+	ops = append(ops, workOperations("leads", "lead", lead)...)
+	ops = append(ops, workOperations("deals", "deal", deal)...)
+	ops = append(ops, workOperations("accounts", "account", account)...)
+	ops = append(ops, []op{
 		{method: "GET", path: "/openapi.json", id: "openapi", tag: "operations", summary: "This document",
 			ok: map[int]reflect.Type{200: reflect.TypeFor[map[string]any]()}},
 		{method: "GET", path: "/healthz", id: "healthz", tag: "operations", summary: "Liveness: 200 while the server serves",
@@ -132,7 +196,7 @@ func operations() []op {
 			ok: map[int]reflect.Type{200: reflect.TypeFor[Status]()}, problems: []int{503}},
 		{method: "GET", path: "/metrics", id: "metrics", tag: "operations", summary: "Prometheus metrics",
 			okText: "Prometheus text exposition format"},
-	}
+	}...)
 	return ops
 }
 
@@ -160,6 +224,10 @@ func document() map[string]any {
 		if strings.Contains(o.path, "{id}") {
 			params = append(params, map[string]any{"name": "id", "in": "path", "required": true,
 				"description": "the entity's UUID", "schema": map[string]any{"type": "string", "format": "uuid"}})
+		}
+		for _, p := range o.params {
+			params = append(params, map[string]any{"name": p.name, "in": "path", "required": true,
+				"description": p.doc, "schema": p.schema})
 		}
 		for _, q := range o.query {
 			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.doc, "schema": q.schema})

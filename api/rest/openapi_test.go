@@ -49,6 +49,22 @@ func TestOpenAPIDocument(t *testing.T) {
 				!strings.HasSuffix(path, "/restore") {
 				t.Errorf("%s %s documents no request body", method, path)
 			}
+			inPath := map[string]bool{}
+			params, _ := op["parameters"].([]any)
+			for _, p := range params {
+				if p := p.(map[string]any); p["in"] == "path" {
+					inPath[p["name"].(string)] = true
+				}
+			}
+			names := regexp.MustCompile(`\{([a-z_]+)\}`).FindAllStringSubmatch(path, -1)
+			for _, m := range names {
+				if !inPath[m[1]] {
+					t.Errorf("%s %s documents no path parameter %s", method, path, m[1])
+				}
+			}
+			if len(inPath) != len(names) {
+				t.Errorf("%s %s documents path parameters %v", method, path, inPath)
+			}
 		}
 	}
 	capture := doc.Components.Schemas["CaptureRequest"].(map[string]any)
@@ -57,5 +73,28 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	if req, _ := capture["required"].([]any); len(req) != 1 || req[0] != "email" {
 		t.Errorf("CaptureRequest required = %v, want [email]", capture["required"])
+	}
+	for name, want := range map[string]string{"TaskRequest": "title", "DraftRequest": "body",
+		"SignalRequest": "signal_id,type", "SequenceRequest": "type", "OnboardingRequest": "deal_id", "ReasonRequest": ""} {
+		schema, _ := doc.Components.Schemas[name].(map[string]any)
+		var got []string
+		req, _ := schema["required"].([]any)
+		for _, r := range req {
+			got = append(got, r.(string))
+		}
+		if schema == nil || strings.Join(got, ",") != want {
+			t.Errorf("%s required = %v, want %s", name, got, want)
+		}
+	}
+	for _, view := range []string{"Lead", "Deal", "Account"} {
+		props := doc.Components.Schemas[view].(map[string]any)["properties"].(map[string]any)
+		for _, field := range []string{"tasks", "flags", "drafts", "engagement", "reminders"} {
+			if props[field] == nil {
+				t.Errorf("%s documents no %s", view, field)
+			}
+		}
+	}
+	if doc.Paths["/api/v1/deals/{id}/flags/{name}"]["put"] == nil || doc.Paths["/api/v1/leads/{id}/sequence"]["delete"] == nil {
+		t.Error("the flag and sequence routes are not documented")
 	}
 }

@@ -84,3 +84,65 @@ func DecodeUpdateAccount(body []byte) (*aidapb.Command, error) {
 		Name: r.Name, Domain: r.Domain, Owner: r.Owner, Lifecycle: r.Lifecycle,
 	}}}, nil
 }
+
+// OnboardingRequest is the body of POST /api/v1/accounts/:id/onboarding.
+type OnboardingRequest struct {
+	DealID   string `json:"deal_id" doc:"required: UUID of the won deal the onboarding follows"`
+	Template string `json:"template" doc:"standard, enterprise or self_service; default standard. The account's profile may choose another; the view's requested keeps this one"`
+	Reason   string `json:"reason"`
+}
+
+// DecodeStartOnboarding decodes starting an account's onboarding; the body is
+// start_onboarding whose plan holds only deal_id and requested (the template asked for): the
+// actor layer fills in the rest of the plan.
+func DecodeStartOnboarding(body []byte) (*aidapb.Command, error) {
+	var r OnboardingRequest
+	var fs fault.Fields
+	if err := decodeObject(body, &r, &fs); err != nil {
+		return nil, err
+	}
+	uuidField(&fs, "deal_id", &r.DealID)
+	required(&fs, "deal_id", r.DealID)
+	oneOf(&fs, "template", &r.Template, onboardingTemplates)
+	if r.Template == "" {
+		r.Template = "standard"
+	}
+	text(&fs, "reason", &r.Reason, maxReason)
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_StartOnboarding{StartOnboarding: &aidapb.StartOnboarding{
+		Plan: &aidapb.Onboarding{DealId: r.DealID, Requested: r.Template}, Reason: r.Reason,
+	}}}, nil
+}
+
+// DecodeCompleteMilestone decodes completing the onboarding milestone name (a path
+// parameter); the body is complete_milestone. An empty body is allowed.
+func DecodeCompleteMilestone(name string, body []byte) (*aidapb.Command, error) {
+	var fs fault.Fields
+	pathName(&fs, "name", &name)
+	reason, err := decodeReason(body, &fs)
+	if err != nil {
+		return nil, err
+	}
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_CompleteMilestone{CompleteMilestone: &aidapb.CompleteMilestone{
+		Name: name, Reason: reason,
+	}}}, nil
+}
+
+// DecodeRecomputeHealth decodes a health recomputation; the body is recompute_health. An empty
+// body is allowed.
+func DecodeRecomputeHealth(body []byte) (*aidapb.Command, error) {
+	var fs fault.Fields
+	reason, err := decodeReason(body, &fs)
+	if err != nil {
+		return nil, err
+	}
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_RecomputeHealth{RecomputeHealth: &aidapb.RecomputeHealth{Reason: reason}}}, nil
+}

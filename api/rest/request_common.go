@@ -19,7 +19,7 @@ func DecodeAutonomy(body []byte) (*aidapb.Command, error) {
 		return nil, err
 	}
 	level(&fs, "level", r.Level, false)
-	text(&fs, "reason", &r.Reason, maxShort*5)
+	text(&fs, "reason", &r.Reason, maxReason)
 	if err := report(fs); err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func DecodeDealStage(body []byte) (*aidapb.Command, error) {
 	if required(&fs, "stage", r.Stage) {
 		oneOf(&fs, "stage", &r.Stage, dealStages)
 	}
-	text(&fs, "reason", &r.Reason, maxShort*5)
+	text(&fs, "reason", &r.Reason, maxReason)
 	if err := report(fs); err != nil {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func DecodeLeadStatus(body []byte) (*aidapb.Command, error) {
 	if required(&fs, "status", r.Status) {
 		oneOf(&fs, "status", &r.Status, leadStatuses)
 	}
-	text(&fs, "reason", &r.Reason, maxShort*5)
+	text(&fs, "reason", &r.Reason, maxReason)
 	if err := report(fs); err != nil {
 		return nil, err
 	}
@@ -193,4 +193,40 @@ func DecodeConvert(body []byte) (*aidapb.Command, error) {
 		Title: r.Title, Value: string(r.Value), Currency: r.Currency,
 		ExpectedCloseDate: r.ExpectedCloseDate, Owner: r.Owner,
 	}}}, nil
+}
+
+// SequenceRequest is the body of POST /api/v1/leads/:id/sequence.
+type SequenceRequest struct {
+	Type   string `json:"type" doc:"required: welcome, nurture or re_engagement"`
+	Reason string `json:"reason"`
+}
+
+// DecodeStartSequence decodes enrolling a lead in a sequence; the body is start_sequence.
+func DecodeStartSequence(body []byte) (*aidapb.Command, error) {
+	var r SequenceRequest
+	var fs fault.Fields
+	if err := decodeObject(body, &r, &fs); err != nil {
+		return nil, err
+	}
+	if required(&fs, "type", r.Type) {
+		oneOf(&fs, "type", &r.Type, sequenceTypes)
+	}
+	text(&fs, "reason", &r.Reason, maxReason)
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_StartSequence{StartSequence: &aidapb.StartSequence{
+		Type: r.Type, Reason: r.Reason,
+	}}}, nil
+}
+
+// DecodeStopSequence checks stopping a lead's sequence for reason (the query parameter
+// ?reason=); the body is stop_sequence.
+func DecodeStopSequence(reason string) (*aidapb.Command, error) {
+	var fs fault.Fields
+	text(&fs, "reason", &reason, maxReason)
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return &aidapb.Command{Body: &aidapb.Command_StopSequence{StopSequence: &aidapb.StopSequence{Reason: reason}}}, nil
 }

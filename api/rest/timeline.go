@@ -10,13 +10,15 @@ import (
 )
 
 // Entry is one event of an entity's timeline. Data is the event's payload (lead_captured,
-// deal_stage_changed …) as a JSON object with snake_case fields.
+// deal_stage_changed …) as a JSON object with snake_case fields; Summary tells it in one
+// sentence (Summarize).
 type Entry struct {
 	Version int64           `json:"version"`
 	Type    string          `json:"type" doc:"CloudEvents type, e.g. crm.deal.stage_changed"`
 	Actor   string          `json:"actor"`
 	Time    DateTime        `json:"time"`
 	EventID string          `json:"event_id"`
+	Summary string          `json:"summary" doc:"one plain-English sentence: who did what, and why"`
 	Data    json.RawMessage `json:"data"`
 }
 

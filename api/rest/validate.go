@@ -11,15 +11,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/fault"
 )
 
 // Limits on the strings a request may carry.
 const (
-	maxShort = 200    // names, titles, owners, sources, reasons
-	maxEmail = 254    // RFC 5321 path limit
-	maxText  = 10_000 // notes and descriptions
+	maxShort  = 200    // names, titles, owners, sources
+	maxReason = 1000   // why a command was given
+	maxName   = 100    // the names and IDs a path carries: task_id, draft_id, a flag's name
+	maxEmail  = 254    // RFC 5321 path limit
+	maxText   = 10_000 // notes, descriptions, message bodies
 )
 
 // The values a request may name.
@@ -30,6 +33,11 @@ var (
 	leadFilterStatuses = []string{"new", "contacted", "qualified", "unqualified", "converted", "archived"}
 	dealStages         = []string{"prospect", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"}
 	lifecycles         = []string{"onboarding", "active", "at_risk", "churned", "expansion_ready"}
+	draftChannels      = []string{"email", "sms"}
+	signalTypes        = []string{"email.replied", "email.opened", "email.bounced", "email.unsubscribed",
+		"sms.replied", "sms.opted_out"}
+	sequenceTypes       = []string{"welcome", "nurture", "re_engagement"}
+	onboardingTemplates = []string{"standard", "enterprise", "self_service"}
 )
 
 // LeadStatuses returns the statuses a lead list can be filtered by.
@@ -165,6 +173,30 @@ func ParseID(s string) (string, bool) {
 		return "", false
 	}
 	return u.String(), true
+}
+
+// instant checks that *p, when not empty, is an RFC 3339 time, and returns it; nil when empty
+// or invalid.
+func instant(fs *fault.Fields, field string, p *DateTime) *timestamppb.Timestamp {
+	s := strings.TrimSpace(string(*p))
+	*p = DateTime(s)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	ts := timestamppb.New(t)
+	if err != nil || ts.CheckValid() != nil {
+		fs.Add(field, "must be an RFC 3339 time like 2025-12-31T09:00:00Z")
+		return nil
+	}
+	return ts
+}
+
+// pathName checks a name or ID taken from the path (or, over NATS, from the data): trimmed,
+// required, at most maxName characters.
+func pathName(fs *fault.Fields, field string, p *string) {
+	text(fs, field, p, maxName)
+	required(fs, field, *p)
 }
 
 // date checks that *p, when not empty, is a calendar date YYYY-MM-DD.

@@ -28,6 +28,12 @@ type Lead struct {
 	AutonomyLevel int32             `json:"autonomy_level"`
 	Notes         []Note            `json:"notes"`
 	DealID        string            `json:"deal_id"`
+	Tasks         []Task            `json:"tasks" doc:"open tasks, then the last done ones"`
+	Flags         []Flag            `json:"flags" doc:"the flags set"`
+	Drafts        []Draft           `json:"drafts" doc:"pending drafts, then the last decided ones"`
+	Engagement    Engagement        `json:"engagement"`
+	Sequence      *Sequence         `json:"sequence" doc:"the lead's current or last sequence"`
+	Reminders     []Reminder        `json:"reminders" doc:"the reminders pending"`
 	Version       int64             `json:"version"`
 	CreatedAt     *DateTime         `json:"created_at"`
 	UpdatedAt     *DateTime         `json:"updated_at"`
@@ -82,6 +88,9 @@ func ViewLead(l *aidapb.Lead) Lead {
 		AutonomyLevel: l.GetAutonomyLevel(), Notes: notes(l.GetNotes()), DealID: l.GetDealId(),
 		Version: l.GetVersion(), CreatedAt: timeOf(l.GetCreatedAt()), UpdatedAt: timeOf(l.GetUpdatedAt()),
 	}
+	w := viewWork(l.GetWork(), l.GetEngagement(), l.GetReminders())
+	v.Tasks, v.Flags, v.Drafts, v.Engagement, v.Reminders = w.tasks, w.flags, w.drafts, w.engagement, w.reminders
+	v.Sequence = viewSequence(l.GetSequence())
 	for k, val := range l.GetUtm() {
 		v.UTM[k] = val
 	}
@@ -138,6 +147,12 @@ type Deal struct {
 	Notes             []Note        `json:"notes"`
 	AutonomyLevel     int32         `json:"autonomy_level"`
 	Description       string        `json:"description"`
+	Tasks             []Task        `json:"tasks" doc:"open tasks, then the last done ones"`
+	Flags             []Flag        `json:"flags" doc:"the flags set"`
+	Drafts            []Draft       `json:"drafts" doc:"pending drafts, then the last decided ones"`
+	Engagement        Engagement    `json:"engagement"`
+	Reminders         []Reminder    `json:"reminders" doc:"the reminders pending"`
+	LastActivityAt    *DateTime     `json:"last_activity_at" doc:"the last change a person or a signal made"`
 	Version           int64         `json:"version"`
 	CreatedAt         *DateTime     `json:"created_at"`
 	UpdatedAt         *DateTime     `json:"updated_at"`
@@ -164,7 +179,10 @@ func ViewDeal(d *aidapb.Deal) Deal {
 		Owner: d.GetOwner(), StageHistory: []StageChange{}, Notes: notes(d.GetNotes()),
 		AutonomyLevel: d.GetAutonomyLevel(), Description: d.GetDescription(), Version: d.GetVersion(),
 		CreatedAt: timeOf(d.GetCreatedAt()), UpdatedAt: timeOf(d.GetUpdatedAt()), ClosedAt: timeOf(d.GetClosedAt()),
+		LastActivityAt: timeOf(d.GetLastActivityAt()),
 	}
+	w := viewWork(d.GetWork(), d.GetEngagement(), d.GetReminders())
+	v.Tasks, v.Flags, v.Drafts, v.Engagement, v.Reminders = w.tasks, w.flags, w.drafts, w.engagement, w.reminders
 	if v.Value == "" {
 		v.Value = "0"
 	}
@@ -196,6 +214,12 @@ type Account struct {
 	Deals         []AccountDeal `json:"deals"`
 	AutonomyLevel int32         `json:"autonomy_level"`
 	Notes         []Note        `json:"notes"`
+	Tasks         []Task        `json:"tasks" doc:"open tasks, then the last done ones"`
+	Flags         []Flag        `json:"flags" doc:"the flags set"`
+	Drafts        []Draft       `json:"drafts" doc:"pending drafts, then the last decided ones"`
+	Engagement    Engagement    `json:"engagement"`
+	Onboarding    *Onboarding   `json:"onboarding" doc:"the account's onboarding plan"`
+	Reminders     []Reminder    `json:"reminders" doc:"the reminders pending"`
 	Version       int64         `json:"version"`
 	CreatedAt     *DateTime     `json:"created_at"`
 	UpdatedAt     *DateTime     `json:"updated_at"`
@@ -229,6 +253,9 @@ func ViewAccount(a *aidapb.Account) Account {
 		Notes: notes(a.GetNotes()), Version: a.GetVersion(),
 		CreatedAt: timeOf(a.GetCreatedAt()), UpdatedAt: timeOf(a.GetUpdatedAt()),
 	}
+	w := viewWork(a.GetWork(), a.GetEngagement(), a.GetReminders())
+	v.Tasks, v.Flags, v.Drafts, v.Engagement, v.Reminders = w.tasks, w.flags, w.drafts, w.engagement, w.reminders
+	v.Onboarding = viewOnboarding(a.GetOnboarding())
 	if h := a.GetHealth(); h != nil {
 		v.Health = &Health{Score: Tenths(h.GetScore()), Category: h.GetCategory(),
 			ChurnProbability: Fraction(h.GetChurnProbability()), RiskLevel: h.GetRiskLevel(),

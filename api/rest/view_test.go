@@ -126,3 +126,77 @@ func TestEventPayload(t *testing.T) {
 		t.Fatal("ParseEvent accepted bad JSON")
 	}
 }
+
+func TestViewWork(t *testing.T) {
+	at := timestamppb.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	work := &aidapb.Work{
+		Tasks: []*aidapb.Task{{Id: "t1", Title: "Call", Assignee: "bob", DueAt: at, Status: "open", Reason: "asked",
+			CreatedBy: "api", CreatedAt: at, Key: "k1"}},
+		Flags: []*aidapb.Flag{{Name: "stale", Reason: "quiet", SetBy: "agent:pipeline", SetAt: at}},
+		Drafts: []*aidapb.Draft{
+			{Id: "d1", Kind: "email", Status: "pending", To: "ada@example.com", Subject: "Our Value", Body: "Hi",
+				Sequence: "s1", Step: 2, CreatedBy: "agent:nurture", CreatedAt: at},
+			{Id: "d2", Kind: "flag", Status: "discarded", Flag: &aidapb.Flag{Name: "at_risk"}, DecidedBy: "user:ann",
+				DecisionReason: "fine", DecidedAt: at},
+		},
+	}
+	engagement := &aidapb.Engagement{LastReplyAt: at, Replies: 2, Opens: 5, OptedOut: true,
+		SignalIds: []string{"secret-signal"}, RecentContacts: []*timestamppb.Timestamp{at}}
+	reminders := []*aidapb.ReminderRef{{Name: "sequence", Token: "secret-token", DueAt: at}}
+	const ts = `"2026-01-02T03:04:05Z"`
+	shared := []string{
+		`"tasks":[{"id":"t1","title":"Call","assignee":"bob","due_at":` + ts + `,"status":"open","reason":"asked","key":"k1","created_by":"api","created_at":` + ts + `,"done_by":"","done_at":null}]`,
+		`"flags":[{"name":"stale","reason":"quiet","set_by":"agent:pipeline","set_at":` + ts + `}]`,
+		`{"id":"d1","kind":"email","status":"pending","to":"ada@example.com","subject":"Our Value","body":"Hi","task":null,"flag":null,"reason":"","key":"","sequence":"s1","step":2,"created_by":"agent:nurture","created_at":` + ts + `,"decided_by":"","decision_reason":"","decided_at":null}`,
+		`"flag":{"name":"at_risk","reason":"","set_by":"","set_at":null}`,
+		`"engagement":{"last_contact_at":null,"last_reply_at":` + ts + `,"replies":2,"opens":5,"bounces":0,"email_bounced":false,"opted_out":true}`,
+		`"reminders":[{"name":"sequence","due_at":` + ts + `}]`,
+	}
+	for _, tc := range []struct {
+		name string
+		v    any
+		want []string
+	}{
+		{"lead", ViewLead(&aidapb.Lead{Work: work, Engagement: engagement, Reminders: reminders,
+			Sequence: &aidapb.Sequence{Id: "s1", Type: "welcome", Step: 2, Steps: 4, Status: "active", StartedAt: at, NextAt: at}}),
+			[]string{`"sequence":{"id":"s1","type":"welcome","step":2,"steps":4,"status":"active","stop_reason":"","started_at":` + ts + `,"next_at":` + ts + `,"done":[]}`}},
+		{"deal", ViewDeal(&aidapb.Deal{Work: work, Engagement: engagement, Reminders: reminders, LastActivityAt: at}),
+			[]string{`"last_activity_at":` + ts}},
+		{"account", ViewAccount(&aidapb.Account{Work: work, Engagement: engagement, Reminders: reminders,
+			Onboarding: &aidapb.Onboarding{Template: "enterprise", Requested: "standard", DealId: "d9", DurationDays: 90,
+				Status: "active", StartedAt: at, SuccessCriteria: []string{"live"},
+				Milestones: []*aidapb.Milestone{{Name: "kickoff", DueAt: at, Status: "due", Priority: "high"}}}}),
+			[]string{`"onboarding":{"template":"enterprise","requested":"standard","deal_id":"d9","duration_days":90,"status":"active","started_at":` + ts +
+				`,"customizations":[],"success_criteria":["live"],"milestones":[{"name":"kickoff","due_at":` + ts + `,"status":"due","priority":"high","done_at":null}]}`}},
+	} {
+		got := marshal(t, tc.v)
+		for _, want := range append(shared, tc.want...) {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s JSON lacks %s:\n%s", tc.name, want, got)
+			}
+		}
+		for _, secret := range []string{"secret-signal", "secret-token", "signal_ids", "recent_contacts", "token"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("%s JSON shows %s:\n%s", tc.name, secret, got)
+			}
+		}
+	}
+	empty := []string{`"tasks":[]`, `"flags":[]`, `"drafts":[]`, `"reminders":[]`,
+		`"engagement":{"last_contact_at":null,"last_reply_at":null,"replies":0,"opens":0,"bounces":0,"email_bounced":false,"opted_out":false}`}
+	for _, tc := range []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"lead", ViewLead(&aidapb.Lead{}), `"sequence":null`},
+		{"deal", ViewDeal(&aidapb.Deal{}), `"last_activity_at":null`},
+		{"account", ViewAccount(&aidapb.Account{}), `"onboarding":null`},
+	} {
+		got := marshal(t, tc.v)
+		for _, want := range append(empty, tc.want) {
+			if !strings.Contains(got, want) {
+				t.Errorf("empty %s JSON lacks %s:\n%s", tc.name, want, got)
+			}
+		}
+	}
+}

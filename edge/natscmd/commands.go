@@ -3,6 +3,7 @@ package natscmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,10 +40,13 @@ type command struct {
 // decoder turns a REST body into a command.
 type decoder func([]byte) (*aidapb.Command, error)
 
+// pathDecoder turns a REST path parameter and a REST body into a command.
+type pathDecoder func(param string, body []byte) (*aidapb.Command, error)
+
 // commands returns the table of every kind's commands, mirroring the REST routes.
 func (s *Server) commands() map[string]map[string]command {
 	ok, created := http.StatusOK, http.StatusCreated
-	return map[string]map[string]command{
+	table := map[string]map[string]command{
 		kindLead: {
 			"capture":  {creates: true, run: s.capture},
 			"get":      {run: s.get},
@@ -54,6 +58,9 @@ func (s *Server) commands() map[string]map[string]command {
 			"note":     {run: s.send(rest.DecodeNote, created)},
 			"convert":  {run: s.convert},
 			"timeline": {run: s.timeline},
+
+			"start_sequence": {run: s.send(rest.DecodeStartSequence, ok)},
+			"stop_sequence":  {run: s.stopSequence},
 		},
 		kindDeal: {
 			"create":   {creates: true, run: s.create(rest.DecodeCreateDeal)},
@@ -70,8 +77,23 @@ func (s *Server) commands() map[string]map[string]command {
 			"update":   {run: s.send(rest.DecodeUpdateAccount, ok)},
 			"autonomy": {run: s.send(rest.DecodeAutonomy, ok)},
 			"timeline": {run: s.timeline},
+
+			"start_onboarding":   {run: s.startOnboarding},
+			"complete_milestone": {run: s.sendAt("name", rest.DecodeCompleteMilestone, ok)},
+			"recompute_health":   {run: s.send(rest.DecodeRecomputeHealth, ok)},
 		},
 	}
+	for _, cmds := range table {
+		cmds["task"] = command{run: s.send(rest.DecodeTask, created)}
+		cmds["complete_task"] = command{run: s.sendAt("task_id", rest.DecodeCompleteTask, ok)}
+		cmds["set_flag"] = command{run: s.sendAt("name", rest.DecodeSetFlag, ok)}
+		cmds["clear_flag"] = command{run: s.clearFlag}
+		cmds["draft"] = command{run: s.send(rest.DecodeDraft, created)}
+		cmds["approve_draft"] = command{run: s.sendAt("draft_id", rest.DecodeApproveDraft, ok)}
+		cmds["discard_draft"] = command{run: s.sendAt("draft_id", rest.DecodeDiscardDraft, ok)}
+		cmds["signal"] = command{run: s.send(rest.DecodeSignal, ok)}
+	}
+	return table
 }
 
 // lookup finds the command name for the target, or the error that answers the request.
@@ -118,6 +140,49 @@ func (s *Server) send(decode decoder, status int) handler {
 	}
 }
 
+// sendAt decodes the data with decode and delivers the command to the entity. The data is the
+// REST body plus the REST path parameter param (task_id, draft_id, name) as one more field.
+func (s *Server) sendAt(param string, decode pathDecoder, status int) handler {
+	return func(ctx context.Context, c *call) (int, any, error) {
+		value, body, err := splitParam(c.data, param)
+		if err != nil {
+			return 0, nil, err
+		}
+		cmd, err := decode(value, body)
+		if err != nil {
+			return 0, nil, err
+		}
+		return s.deliver(ctx, c, cmd, status)
+	}
+}
+
+// splitParam takes the field param out of data, absent or a JSON object: it returns the
+// field's string value ("" when absent) and the other fields, the REST body (nil when data is
+// absent).
+func splitParam(data []byte, param string) (string, []byte, error) {
+	if len(data) == 0 {
+		return "", nil, nil
+	}
+	raw, err := object(data)
+	if err != nil {
+		return "", nil, err
+	}
+	var value string
+	if v, ok := raw[param]; ok {
+		if json.Unmarshal(v, &value) != nil {
+			var fs fault.Fields
+			fs.Add(param, "must be a string")
+			return "", nil, fs.Err()
+		}
+		delete(raw, param)
+	}
+	body, err := json.Marshal(raw)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w: %v", rest.ErrBadJSON, err)
+	}
+	return value, body, nil
+}
+
 // deliver sends cmd to the call's entity and answers with status and the reply's view.
 func (s *Server) deliver(ctx context.Context, c *call, cmd *aidapb.Command, status int) (int, any, error) {
 	c.stamp(cmd)
@@ -150,15 +215,7 @@ func (s *Server) restore(ctx context.Context, c *call) (int, any, error) {
 // archive takes REST's ?reason= as data {"reason": "…"}, trimmed and cut to 1000 bytes.
 func (s *Server) archive(ctx context.Context, c *call) (int, any, error) {
 	var reason string
-	err := params(c.data, map[string]func(json.RawMessage) string{
-		"reason": func(raw json.RawMessage) string {
-			if json.Unmarshal(raw, &reason) != nil {
-				return "must be a string"
-			}
-			return ""
-		},
-	})
-	if err != nil {
+	if err := params(c.data, map[string]func(json.RawMessage) string{"reason": str(&reason)}); err != nil {
 		return 0, nil, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -167,6 +224,60 @@ func (s *Server) archive(ctx context.Context, c *call) (int, any, error) {
 	}
 	cmd := &aidapb.Command{Body: &aidapb.Command_ArchiveLead{ArchiveLead: &aidapb.ArchiveLead{Reason: reason}}}
 	return s.deliver(ctx, c, cmd, http.StatusOK)
+}
+
+// clearFlag takes REST's path parameter and ?reason= as data {"name": "…", "reason": "…"}.
+func (s *Server) clearFlag(ctx context.Context, c *call) (int, any, error) {
+	var name, reason string
+	if err := params(c.data, map[string]func(json.RawMessage) string{"name": str(&name), "reason": str(&reason)}); err != nil {
+		return 0, nil, err
+	}
+	cmd, err := rest.DecodeClearFlag(name, strings.TrimSpace(reason))
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.deliver(ctx, c, cmd, http.StatusOK)
+}
+
+// stopSequence takes REST's ?reason= as data {"reason": "…"}.
+func (s *Server) stopSequence(ctx context.Context, c *call) (int, any, error) {
+	var reason string
+	if err := params(c.data, map[string]func(json.RawMessage) string{"reason": str(&reason)}); err != nil {
+		return 0, nil, err
+	}
+	cmd, err := rest.DecodeStopSequence(strings.TrimSpace(reason))
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.deliver(ctx, c, cmd, http.StatusOK)
+}
+
+// startOnboarding answers 200 with the account whose onboarding started.
+func (s *Server) startOnboarding(ctx context.Context, c *call) (int, any, error) {
+	cmd, err := rest.DecodeStartOnboarding(c.data)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.stamp(cmd)
+	reply, err := s.entities.StartOnboarding(ctx, c.id, cmd)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := view(reply)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, v, nil
+}
+
+// str is a params parser of a string field into *p.
+func str(p *string) func(json.RawMessage) string {
+	return func(raw json.RawMessage) string {
+		if json.Unmarshal(raw, p) != nil {
+			return "must be a string"
+		}
+		return ""
+	}
 }
 
 // capture answers 201 with a new lead, 200 with the existing lead of that email.

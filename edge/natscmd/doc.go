@@ -15,12 +15,21 @@
 // body of the same route. The commands, mirroring REST:
 //
 //	lead:    capture (id new), get, update (PATCH), archive (DELETE; data {"reason"}), restore,
-//	         status, autonomy, note, convert, timeline (data {"after", "limit"})
+//	         status, autonomy, note, convert, timeline (data {"after", "limit"}),
+//	         start_sequence (POST …/sequence), stop_sequence (DELETE …/sequence; data {"reason"})
 //	deal:    create (id new), get, update, stage, autonomy, note, timeline
-//	account: create (id new), get, update, autonomy, timeline
+//	account: create (id new), get, update, autonomy, timeline, start_onboarding,
+//	         complete_milestone (data {"name", "reason"}), recompute_health (POST …/health)
+//	every kind, for its work:
+//	         task (POST …/tasks), complete_task (data {"task_id", "reason"}),
+//	         set_flag and clear_flag (PUT and DELETE …/flags/:name; data {"name", "reason"}),
+//	         draft (POST …/drafts), approve_draft and discard_draft (data {"draft_id", "reason"}),
+//	         signal (POST …/signals)
 //
-// Commands without a REST body (get, restore) take no data, null or {}; archive and timeline
-// take their REST query parameters as data fields. The Aida-Actor header names who asks
+// Commands without a REST body (get, restore) take no data, null or {}; archive, stop_sequence,
+// clear_flag and timeline take their REST query parameters as data fields, and the commands of
+// a route with a path parameter other than the id (task_id, draft_id, a flag's or milestone's
+// name) take it as one more data field, of the same name. The Aida-Actor header names who asks
 // (journaled as the command's actor and a note's author; default "nats"); Aida-Request-Id is
 // echoed, or one is made.
 //

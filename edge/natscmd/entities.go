@@ -19,6 +19,9 @@ type Entities interface {
 	Send(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	// Convert turns a qualified lead into a deal.
 	Convert(ctx context.Context, leadID string, cmd *aidapb.Command) (*aidapb.Deal, error)
+	// StartOnboarding starts an account's onboarding (start_onboarding); the gateway fills in
+	// the plan.
+	StartOnboarding(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	// Timeline reads the journal of one entity.
 	Timeline(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
 }

@@ -22,6 +22,7 @@ type fakeEntities struct {
 	create   func(ctx context.Context, kind string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	send     func(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	convert  func(ctx context.Context, leadID string, cmd *aidapb.Command) (*aidapb.Deal, error)
+	onboard  func(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	timeline func(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
 }
 
@@ -58,6 +59,13 @@ func (f *fakeEntities) Convert(ctx context.Context, leadID string, cmd *aidapb.C
 		return nil, errNotFaked
 	}
 	return f.convert(ctx, leadID, cmd)
+}
+
+func (f *fakeEntities) StartOnboarding(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error) {
+	if f.onboard == nil {
+		return nil, errNotFaked
+	}
+	return f.onboard(ctx, accountID, cmd)
 }
 
 func (f *fakeEntities) Timeline(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error) {

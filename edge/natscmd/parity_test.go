@@ -131,6 +131,28 @@ func TestParityWithREST(t *testing.T) {
 		{"account", acctID, "update", `{"lifecycle":"nope"}`, "PATCH", acct, `{"lifecycle":"nope"}`},
 		{"account", acctID, "autonomy", `{"level":3}`, "POST", acct + "/autonomy", `{"level":3}`},
 		{"account", acctID, "timeline", `{"after":3}`, "GET", acct + "/timeline?after=3", ``},
+
+		{"lead", leadID, "task", `{"title":"Call Ada","due_at":"2026-03-01T09:00:00Z"}`, "POST", lead + "/tasks", `{"title":"Call Ada","due_at":"2026-03-01T09:00:00Z"}`},
+		{"deal", dealID, "task", `{"assignee":"bob"}`, "POST", deal + "/tasks", `{"assignee":"bob"}`},
+		{"deal", dealID, "task", `[]`, "POST", deal + "/tasks", `[]`},
+		{"deal", dealID, "complete_task", `{"task_id":"t-1","reason":"called"}`, "POST", deal + "/tasks/t-1/complete", `{"reason":"called"}`},
+		{"account", acctID, "complete_task", `{"task_id":"` + strings.Repeat("t", 101) + `","x":1}`, "POST", acct + "/tasks/" + strings.Repeat("t", 101) + "/complete", `{"x":1}`},
+		{"account", acctID, "set_flag", `{"name":"at_risk","reason":"usage fell"}`, "PUT", acct + "/flags/at_risk", `{"reason":"usage fell"}`},
+		{"deal", dealID, "set_flag", `{"name":"stale"}`, "PUT", deal + "/flags/stale", ``},
+		{"lead", leadID, "clear_flag", `{"name":"stale","reason":"moved on"}`, "DELETE", lead + "/flags/stale?reason=moved%20on", ``},
+		{"lead", leadID, "clear_flag", `{"name":"stale","reason":"` + strings.Repeat("r", 1001) + `"}`, "DELETE", lead + "/flags/stale?reason=" + strings.Repeat("r", 1001), ``},
+		{"lead", leadID, "draft", `{"subject":"Hi","body":"Hello","to":"ada@example.com"}`, "POST", lead + "/drafts", `{"subject":"Hi","body":"Hello","to":"ada@example.com"}`},
+		{"lead", leadID, "draft", `{"channel":"sms","subject":"Hi"}`, "POST", lead + "/drafts", `{"channel":"sms","subject":"Hi"}`},
+		{"deal", dealID, "approve_draft", `{"draft_id":"d-1"}`, "POST", deal + "/drafts/d-1/approve", ``},
+		{"account", acctID, "discard_draft", `{"draft_id":"d-1","reason":"tone"}`, "POST", acct + "/drafts/d-1/discard", `{"reason":"tone"}`},
+		{"lead", leadID, "signal", `{"signal_id":"m-1","type":"email.replied","from":"ada@example.com","text":"yes"}`, "POST", lead + "/signals", `{"signal_id":"m-1","type":"email.replied","from":"ada@example.com","text":"yes"}`},
+		{"deal", dealID, "signal", `{"signal_id":"m-1","type":"email.clicked","at":"now"}`, "POST", deal + "/signals", `{"signal_id":"m-1","type":"email.clicked","at":"now"}`},
+		{"lead", leadID, "start_sequence", `{"type":"welcome","reason":"new lead"}`, "POST", lead + "/sequence", `{"type":"welcome","reason":"new lead"}`},
+		{"lead", leadID, "stop_sequence", `{"reason":"replied"}`, "DELETE", lead + "/sequence?reason=replied", ``},
+		{"account", acctID, "start_onboarding", `{"deal_id":"` + dealID + `","template":"enterprise"}`, "POST", acct + "/onboarding", `{"deal_id":"` + dealID + `","template":"enterprise"}`},
+		{"account", acctID, "start_onboarding", `{"template":"gold"}`, "POST", acct + "/onboarding", `{"template":"gold"}`},
+		{"account", acctID, "complete_milestone", `{"name":"kickoff","reason":"held"}`, "POST", acct + "/milestones/kickoff/complete", `{"reason":"held"}`},
+		{"account", acctID, "recompute_health", ``, "POST", acct + "/health", ``},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+"_"+tt.command+"_"+tt.data, func(t *testing.T) {

@@ -75,6 +75,10 @@ func recorder(duplicate bool) (*fakeEntities, func() []seen) {
 			rec(seen{method: "Convert", kind: kindLead, id: id, cmd: cmd, deadline: hasDeadline(ctx)})
 			return &aidapb.Deal{Id: newLead}, nil
 		},
+		onboard: func(ctx context.Context, id string, cmd *aidapb.Command) (*aidapb.Reply, error) {
+			rec(seen{method: "StartOnboarding", kind: kindAccount, id: id, cmd: cmd, deadline: hasDeadline(ctx)})
+			return replyOf(kindAccount, id), nil
+		},
 		timeline: func(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error) {
 			rec(seen{method: "Timeline", kind: kind, id: id, after: after, limit: limit, deadline: hasDeadline(ctx)})
 			ev, err := protojson.Marshal(&aidapb.Event{Id: "ev-1", Version: 1, Data: &aidapb.Event_LeadCaptured{
@@ -106,14 +110,75 @@ func bodyName(cmd *aidapb.Command) string {
 	return string(fd.Name())
 }
 
+// roundTrip is a command sent over NATS and what the entities must get.
+type roundTrip struct {
+	kind, id, command, data string
+	method, body            string // the fake method called and the command body it gets
+	status                  int
+	check                   func(t *testing.T, s seen, data json.RawMessage)
+}
+
+// cmdCheck returns a check that the command sent passes ok.
+func cmdCheck(ok func(*aidapb.Command) bool) func(t *testing.T, s seen, data json.RawMessage) {
+	return func(t *testing.T, s seen, _ json.RawMessage) {
+		t.Helper()
+		if !ok(s.cmd) {
+			t.Errorf("command %v", s.cmd)
+		}
+	}
+}
+
+// workRoundTrips returns the round trips of the commands every kind has for its work.
+func workRoundTrips() []roundTrip {
+	var out []roundTrip
+	for _, k := range []struct{ kind, id string }{{kindLead, leadID}, {kindDeal, dealID}, {kindAccount, acctID}} {
+		out = append(out,
+			roundTrip{kind: k.kind, id: k.id, command: "task", data: `{"title":"Call","assignee":"bob"}`, method: "Send",
+				body: "add_task", status: 201, check: cmdCheck(func(c *aidapb.Command) bool {
+					return c.GetAddTask().GetTitle() == "Call" && c.GetAddTask().GetAssignee() == "bob"
+				})},
+			roundTrip{kind: k.kind, id: k.id, command: "complete_task", data: `{"task_id":"t-1","reason":"done"}`, method: "Send",
+				body: "complete_task", status: 200, check: cmdCheck(func(c *aidapb.Command) bool {
+					return c.GetCompleteTask().GetTaskId() == "t-1" && c.GetCompleteTask().GetReason() == "done"
+				})},
+			roundTrip{kind: k.kind, id: k.id, command: "set_flag", data: `{"name":"stale"}`, method: "Send",
+				body: "set_flag", status: 200, check: cmdCheck(func(c *aidapb.Command) bool { return c.GetSetFlag().GetName() == "stale" })},
+			roundTrip{kind: k.kind, id: k.id, command: "clear_flag", data: `{"name":"stale","reason":" moved "}`, method: "Send",
+				body: "clear_flag", status: 200, check: cmdCheck(func(c *aidapb.Command) bool {
+					return c.GetClearFlag().GetName() == "stale" && c.GetClearFlag().GetReason() == "moved"
+				})},
+			roundTrip{kind: k.kind, id: k.id, command: "draft", data: `{"channel":"sms","body":"Hi"}`, method: "Send",
+				body: "draft_message", status: 201, check: cmdCheck(func(c *aidapb.Command) bool { return c.GetDraftMessage().GetChannel() == "sms" })},
+			roundTrip{kind: k.kind, id: k.id, command: "approve_draft", data: `{"draft_id":"d-1"}`, method: "Send",
+				body: "decide_draft", status: 200, check: cmdCheck(func(c *aidapb.Command) bool {
+					return c.GetDecideDraft().GetDraftId() == "d-1" && c.GetDecideDraft().GetApprove()
+				})},
+			roundTrip{kind: k.kind, id: k.id, command: "discard_draft", data: `{"draft_id":"d-1","reason":"tone"}`, method: "Send",
+				body: "decide_draft", status: 200, check: cmdCheck(func(c *aidapb.Command) bool {
+					return c.GetDecideDraft().GetDraftId() == "d-1" && !c.GetDecideDraft().GetApprove()
+				})},
+			roundTrip{kind: k.kind, id: k.id, command: "signal", data: `{"signal_id":"m-1","type":"email.opened"}`, method: "Send",
+				body: "record_signal", status: 200, check: cmdCheck(func(c *aidapb.Command) bool { return c.GetRecordSignal().GetSignalId() == "m-1" })},
+		)
+	}
+	return append(out,
+		roundTrip{kind: "lead", id: leadID, command: "start_sequence", data: `{"type":"nurture"}`, method: "Send",
+			body: "start_sequence", status: 200, check: cmdCheck(func(c *aidapb.Command) bool { return c.GetStartSequence().GetType() == "nurture" })},
+		roundTrip{kind: "lead", id: leadID, command: "stop_sequence", method: "Send", body: "stop_sequence", status: 200},
+		roundTrip{kind: "account", id: acctID, command: "start_onboarding", data: `{"deal_id":"` + dealID + `"}`, method: "StartOnboarding",
+			body: "start_onboarding", status: 200, check: cmdCheck(func(c *aidapb.Command) bool {
+				p := c.GetStartOnboarding().GetPlan()
+				return p.GetDealId() == dealID && p.GetRequested() == "standard"
+			})},
+		roundTrip{kind: "account", id: acctID, command: "complete_milestone", data: `{"name":"kickoff"}`, method: "Send",
+			body: "complete_milestone", status: 200, check: cmdCheck(func(c *aidapb.Command) bool { return c.GetCompleteMilestone().GetName() == "kickoff" })},
+		roundTrip{kind: "account", id: acctID, command: "recompute_health", data: `null`, method: "Send", body: "recompute_health", status: 200},
+	)
+}
+
 func TestCommandsRoundTrip(t *testing.T) {
 	nc := startNATS(t)
-	tests := []struct {
-		kind, id, command, data string
-		method, body            string // the fake method called and the command body it gets
-		status                  int
-		check                   func(t *testing.T, s seen, data json.RawMessage)
-	}{
+	tests := []roundTrip{
 		{kind: "lead", id: "new", command: "capture", data: `{"email":"Ann@Example.com"}`, method: "Capture",
 			body: "capture_lead", status: 201, check: func(t *testing.T, s seen, data json.RawMessage) {
 				var v rest.CapturedLead
@@ -161,7 +226,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 				var v rest.Timeline
 				mustJSON(t, data, &v)
 				if s.after != 0 || s.limit != 1 || len(v.Items) != 1 || v.NextAfter != 1 ||
-					v.Items[0].Type != "crm.lead.captured" {
+					v.Items[0].Type != "crm.lead.captured" || v.Items[0].Summary != "nats captured a lead" {
 					t.Errorf("timeline: seen %+v, view %+v", s, v)
 				}
 			}},
@@ -191,6 +256,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 			body: "set_autonomy", status: 200},
 		{kind: "account", id: acctID, command: "timeline", data: `{"after":7}`, method: "Timeline", status: 200},
 	}
+	tests = append(tests, workRoundTrips()...)
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		covered[tt.kind+" "+tt.command] = true
@@ -235,7 +301,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, s, r.Data)
 			}
-			if tt.method == "Send" {
+			if tt.method == "Send" || tt.method == "StartOnboarding" {
 				var v struct{ ID string }
 				mustJSON(t, r.Data, &v)
 				if v.ID != tt.id {
@@ -371,6 +437,14 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "archive reason type", subject: Subject("lead", leadID), payload: `{"command":"archive","data":{"reason":1}}`, status: 422, field: "reason"},
 		{name: "timeline negative after", subject: Subject("lead", leadID), payload: `{"command":"timeline","data":{"after":-1}}`, status: 422, field: "after"},
 		{name: "timeline limit", subject: Subject("lead", leadID), payload: `{"command":"timeline","data":{"limit":501}}`, status: 422, field: "limit"},
+		{name: "task_id not a string", subject: Subject("deal", dealID), payload: `{"command":"complete_task","data":{"task_id":7}}`, status: 422, field: "task_id"},
+		{name: "task_id missing", subject: Subject("deal", dealID), payload: `{"command":"complete_task","data":{"reason":"x"}}`, status: 422, field: "task_id"},
+		{name: "task_id without data", subject: Subject("deal", dealID), payload: `{"command":"complete_task"}`, status: 422, field: "task_id"},
+		{name: "draft data not an object", subject: Subject("lead", leadID), payload: `{"command":"approve_draft","data":[1]}`, status: 400},
+		{name: "flag name not a string", subject: Subject("lead", leadID), payload: `{"command":"clear_flag","data":{"name":1}}`, status: 422, field: "name"},
+		{name: "clear flag unknown field", subject: Subject("lead", leadID), payload: `{"command":"clear_flag","data":{"name":"x","why":"y"}}`, status: 422, field: "why"},
+		{name: "sequence on a deal", subject: Subject("deal", dealID), payload: `{"command":"start_sequence","data":{"type":"welcome"}}`, status: 422, field: "command"},
+		{name: "onboarding on a lead", subject: Subject("lead", leadID), payload: `{"command":"start_onboarding","data":{"deal_id":"` + dealID + `"}}`, status: 422, field: "command"},
 		{name: "bad actor", subject: Subject("lead", leadID), payload: `{"command":"get"}`,
 			hdr: nats.Header{HeaderActor: []string{"a b"}}, status: 422, field: HeaderActor},
 	}

@@ -46,8 +46,9 @@ func (s *Server) timeline(ctx context.Context, c *call) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
+		ev.Type, ev.Actor = e.Type, e.Actor // the journal row's, as the entry shows them
 		out.Items = append(out.Items, rest.Entry{Version: e.Version, Type: e.Type, Actor: e.Actor,
-			Time: rest.FormatTime(e.Time), EventID: e.EventID, Data: data})
+			Time: rest.FormatTime(e.Time), EventID: e.EventID, Summary: rest.Summarize(c.kind, ev), Data: data})
 	}
 	if len(entries) == limit {
 		out.NextAfter = entries[len(entries)-1].Version
