@@ -35,6 +35,9 @@ func (b *bencher) config(name string) Config {
 	cfg.DataDir = filepath.Join(b.dir, name)
 	cfg.PassivateAfter = time.Hour
 	cfg.RequestTimeout = 30 * time.Second
+	// The scenarios measure the spine; the agents' own writes (a sequence per captured lead)
+	// would add load of their own that no baseline shares.
+	cfg.Agents = "none"
 	return cfg
 }
 

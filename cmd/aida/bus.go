@@ -6,9 +6,13 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"time"
 
+	"github.com/aidacrm/aida/actors/agent"
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/edge/inbound"
 	"github.com/aidacrm/aida/edge/natscmd"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/runtime/bus"
@@ -106,7 +110,12 @@ func (r ready) Ready(ctx context.Context) error {
 // startReminders runs the reminder scheduler until stopReminders: due reminders go to their
 // entity's actor through the cluster, activating it if it is passivated.
 func (s *system) startReminders(context.Context) error {
-	s.reminders = reminder.New(s.store, s.fire, reminder.WithLogger(s.logger), reminder.WithRegisterer(s.reg))
+	opts := []reminder.Option{reminder.WithLogger(s.logger), reminder.WithRegisterer(s.reg)}
+	if s.clock != nil {
+		opts = append(opts, reminder.WithClock(s.clock))
+	}
+	s.reminders = reminder.New(s.store, s.fire, opts...)
+	s.kickReminders.Store(s.reminders)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.reminders.Run(ctx) }()
@@ -115,6 +124,14 @@ func (s *system) startReminders(context.Context) error {
 }
 
 func (s *system) stopReminders(context.Context) error { return s.stopRemindersFn() }
+
+// reminderSet wakes the scheduler after a change set a reminder, which may be due before the
+// one it sleeps for.
+func (s *system) reminderSet(time.Time) {
+	if r := s.kickReminders.Load(); r != nil {
+		r.Kick()
+	}
+}
 
 // fire delivers one due reminder.
 func (s *system) fire(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
@@ -129,3 +146,40 @@ func (s *system) fire(ctx context.Context, r persistence.Reminder) (reminder.Out
 	}
 	return reminder.Done, nil
 }
+
+// startAgents runs the inbound signal router and the configured background agents until
+// stopAgents. Each is a durable JetStream consumer, so on several nodes each message goes to
+// one of them.
+func (s *system) startAgents(context.Context) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	run := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = f(ctx) // both return nil when ctx ends; failures are logged and retried inside
+		}()
+	}
+	router := inbound.NewRouter(s.gateway, s.cfg.RequestTimeout, s.logger)
+	run(func(ctx context.Context) error {
+		return router.Run(ctx, s.bus, bus.ConsumerConfig{Registerer: s.reg, Logger: s.logger})
+	})
+	cfg := agent.Config{StaleAfter: s.cfg.StaleAfter, HealthEvery: s.cfg.HealthEvery, Timeout: s.cfg.RequestTimeout,
+		Logger: s.logger, Registerer: s.reg, Clock: s.now}
+	for _, name := range s.cfg.AgentList() {
+		var a *agent.Agent
+		switch name {
+		case "nurture":
+			a = agent.Nurture(s.gateway, cfg)
+		case "pipeline":
+			a = agent.Pipeline(s.gateway, cfg)
+		case "success":
+			a = agent.Success(s.gateway, cfg)
+		}
+		run(func(ctx context.Context) error { return a.Run(ctx, s.bus) })
+	}
+	s.stopAgentsFn = func() error { cancel(); wg.Wait(); return nil }
+	return nil
+}
+
+func (s *system) stopAgents(context.Context) error { return s.stopAgentsFn() }

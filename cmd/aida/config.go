@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,27 @@ type Config struct {
 	NATSURL         string        // an external NATS server; empty: embed one
 	NATSAddr        string        // where the embedded NATS server listens
 	NATSSyncAlways  bool          // the embedded JetStream fsyncs every message
+	Agents          string        // background agents to run: comma-separated names, or none
+	StaleAfter      time.Duration // pipeline agent: an open deal without activity this long is stale
+	HealthEvery     time.Duration // success agent: how often account health is recomputed
+}
+
+// agentNames are the background agents, in the order they start.
+func agentNames() []string { return []string{"nurture", "pipeline", "success"} }
+
+// AgentList returns the agents to run.
+func (c Config) AgentList() []string {
+	v := strings.TrimSpace(strings.ToLower(c.Agents))
+	if v == "none" || v == "" {
+		return nil
+	}
+	var out []string
+	for _, name := range strings.Split(v, ",") {
+		if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Default returns the configuration `make run` uses.
@@ -41,6 +63,9 @@ func Default() Config {
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		NATSAddr:        "127.0.0.1:4222",
+		Agents:          strings.Join(agentNames(), ","),
+		StaleAfter:      14 * 24 * time.Hour,
+		HealthEvery:     24 * time.Hour,
 	}
 }
 
@@ -81,6 +106,17 @@ func (c Config) Validate() error {
 	} else if _, _, err := net.SplitHostPort(c.NATSAddr); err != nil {
 		errs = append(errs, fmt.Errorf("AIDA_NATS_ADDR %q is not host:port (e.g. 127.0.0.1:4222, or 127.0.0.1:0 for any free port)", c.NATSAddr))
 	}
+	for _, name := range c.AgentList() {
+		if !slices.Contains(agentNames(), name) {
+			errs = append(errs, fmt.Errorf("AIDA_AGENTS names %q: use a comma-separated list of %s, or none", name, strings.Join(agentNames(), ", ")))
+		}
+	}
+	if c.StaleAfter < time.Minute {
+		errs = append(errs, fmt.Errorf("AIDA_STALE_AFTER %s is too short: use 1m or more (e.g. 14d)", c.StaleAfter))
+	}
+	if c.HealthEvery < time.Minute {
+		errs = append(errs, fmt.Errorf("AIDA_HEALTH_EVERY %s is too short: use 1m or more (e.g. 1d)", c.HealthEvery))
+	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
@@ -106,6 +142,9 @@ func (c *Config) settings() []setting {
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
+		{"agents", "AIDA_AGENTS", "background agents to run: nurture, pipeline, success (comma-separated), or none", (*stringValue)(&c.Agents)},
+		{"stale-after", "AIDA_STALE_AFTER", "pipeline agent: an open deal with no activity this long is flagged stale and its owner gets a task", (*durationValue)(&c.StaleAfter)},
+		{"health-every", "AIDA_HEALTH_EVERY", "success agent: how often each account's health score is recomputed", (*durationValue)(&c.HealthEvery)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }
@@ -187,11 +226,28 @@ func (v *boolValue) IsBoolFlag() bool { return true }
 
 type durationValue time.Duration
 
-func (v *durationValue) String() string { return time.Duration(*v).String() }
+// String prints whole days as 14d, other durations as Go does (1h30m0s).
+func (v *durationValue) String() string {
+	d := time.Duration(*v)
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
+
+// Set takes a Go duration (30s, 10m, 1h30m) or whole days (14d).
 func (v *durationValue) Set(s string) error {
+	if days, ok := strings.CutSuffix(strings.TrimSpace(s), "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a duration (e.g. 30s, 10m, 14d)", s)
+		}
+		*v = durationValue(time.Duration(n) * 24 * time.Hour)
+		return nil
+	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a duration (e.g. 30s, 10m)", s)
+		return fmt.Errorf("%q is not a duration (e.g. 30s, 10m, 14d)", s)
 	}
 	*v = durationValue(d)
 	return nil

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -89,7 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func printHelp(w io.Writer) {
 	fmt.Fprint(w, usage)
 	printSettings(w)
-	fmt.Fprintln(w, "\nFlags override environment variables. Durations look like 500ms, 30s, 10m.")
+	fmt.Fprintln(w, "\nFlags override environment variables. Durations look like 500ms, 30s, 10m, or 14d for whole days.")
 }
 
 func version() string {
@@ -164,6 +166,9 @@ type system struct {
 	commands        *natscmd.Server
 	reminders       *reminder.Scheduler
 	stopRemindersFn func() error
+	kickReminders   atomic.Pointer[reminder.Scheduler] // set once the scheduler exists; actors start before it
+	stopAgentsFn    func() error
+	clock           reminder.Clock // nil: the wall clock; tests drive one
 
 	extraKinds  []cluster.Kind // more actor kinds (benchmarks add bare ones)
 	cancelServe context.CancelFunc
@@ -185,6 +190,7 @@ func (s *system) add(h *host.Host) {
 	h.Add(host.Component{Name: "relay", Start: s.startRelay, Stop: s.stopRelay})
 	h.Add(host.Component{Name: "actors", Start: s.startActors, Stop: func(context.Context) error { s.member.Stop(); return nil }})
 	h.Add(host.Component{Name: "reminders", Start: s.startReminders, Stop: s.stopReminders})
+	h.Add(host.Component{Name: "agents", Start: s.startAgents, Stop: s.stopAgents})
 	h.Add(host.Component{Name: "nats commands", Start: s.startCommands, Stop: s.stopCommands})
 	h.Add(host.Component{Name: "http", Start: s.startHTTP, Stop: s.stopHTTP})
 }
@@ -209,14 +215,22 @@ func (s *system) startActors(context.Context) (err error) {
 		Loader: s.store, Appender: s.group, Logger: s.logger,
 		Metrics:        entity.NewMetrics(s.reg),
 		PassivateAfter: s.cfg.PassivateAfter, Timeout: s.cfg.RequestTimeout,
-		OnChange: s.changed,
+		OnChange: s.changed, Clock: s.now, OnReminder: s.reminderSet,
 	})
 	s.member, err = cluster.Start(cluster.Config{}, append(kinds, s.extraKinds...)...)
 	if err != nil {
 		return err
 	}
-	s.gateway = entity.NewGateway(s.member, s.store, int32(s.cfg.DefaultAutonomy))
+	s.gateway = entity.NewGateway(s.member, s.store, int32(s.cfg.DefaultAutonomy), entity.WithGatewayClock(s.now))
 	return nil
+}
+
+// now is the system's time: the wall clock, or the clock a test drives.
+func (s *system) now() time.Time {
+	if s.clock != nil {
+		return s.clock.Now()
+	}
+	return time.Now()
 }
 
 func (s *system) startHTTP(context.Context) (err error) {
