@@ -207,8 +207,8 @@ func (a *Agent) send(ctx context.Context, kind, id string, cmd *aidapb.Command) 
 	defer cancel()
 	cmd.Actor = a.Actor()
 	reply, err := a.entities.Send(ctx, kind, id, cmd)
-	if err == nil {
-		a.metrics.command(a.name, commandName(cmd))
+	if name := commandName(cmd); err == nil && name != "get" {
+		a.metrics.command(a.name, name)
 	}
 	return reply, err
 }
@@ -235,7 +235,7 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 		handledTotal: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aida_agent_events_total",
 			Help: "Events an agent handled, by result: ok, retry, refused, unreadable, panic."}, []string{"agent", "result"}),
 		commandsTotal: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aida_agent_commands_total",
-			Help: "Commands an agent sent that the entity accepted, by command."}, []string{"agent", "command"}),
+			Help: "Commands (not reads) an agent sent that the entity accepted, by command."}, []string{"agent", "command"}),
 	}
 	m.handledTotal = register(reg, m.handledTotal, log)
 	m.commandsTotal = register(reg, m.commandsTotal, log)
@@ -261,4 +261,14 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.
 		log.Warn("register metric", "err", err)
 	}
 	return c
+}
+
+// shorten cuts s to at most n characters, ending a cut text with "…", so a title built around
+// an entity's name stays within the limits of the command it goes in.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -80,6 +80,10 @@ func (a *Agent) check(ctx context.Context, id string) error {
 		return nil
 	}
 	now := a.cfg.Clock()
+	// The next check first: a flag or task the deal refuses must not leave it unwatched.
+	if err := a.schedule(ctx, id, a.nextCheck(d, now)); err != nil {
+		return err
+	}
 	last := deal.LastActivity(d)
 	days := int(a.cfg.StaleAfter / (24 * time.Hour))
 	if now.Sub(last) >= a.cfg.StaleAfter && !record.HasFlag(d.GetWork(), deal.FlagStale) {
@@ -88,7 +92,7 @@ func (a *Agent) check(ctx context.Context, id string) error {
 			why = fmt.Sprintf("no activity since %s", last.UTC().Format(time.RFC3339))
 		}
 		err := a.flagWithTask(ctx, id, deal.FlagStale, why,
-			fmt.Sprintf("Follow up on %q: %s", d.GetTitle(), why), fmt.Sprintf("pipeline.stale.%d", last.Unix()), now)
+			fmt.Sprintf("Follow up on %q: %s", shorten(d.GetTitle(), 60), why), fmt.Sprintf("pipeline.stale.%d", last.Unix()), now)
 		if err != nil {
 			return err
 		}
@@ -96,12 +100,12 @@ func (a *Agent) check(ctx context.Context, id string) error {
 	if deal.Overdue(d, now) && !record.HasFlag(d.GetWork(), deal.FlagOverdue) {
 		why := "the expected close date " + d.GetExpectedCloseDate() + " passed"
 		err := a.flagWithTask(ctx, id, deal.FlagOverdue, why,
-			fmt.Sprintf("Update the close date of %q or close it: %s", d.GetTitle(), why), "pipeline.overdue."+d.GetExpectedCloseDate(), now)
+			fmt.Sprintf("Update the close date of %q or close it: %s", shorten(d.GetTitle(), 60), why), "pipeline.overdue."+d.GetExpectedCloseDate(), now)
 		if err != nil {
 			return err
 		}
 	}
-	return a.schedule(ctx, id, a.nextCheck(d, now))
+	return nil
 }
 
 func (a *Agent) flagWithTask(ctx context.Context, id, flag, why, title, key string, now time.Time) error {

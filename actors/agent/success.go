@@ -109,7 +109,7 @@ func (a *Agent) milestoneDue(ctx context.Context, id, name string, due time.Time
 		if m.GetName() != name || m.GetStatus() == account.MilestoneDone {
 			continue
 		}
-		title := "Onboarding " + acc.GetName() + ": " + strings.ReplaceAll(name, "_", " ") + " is due"
+		title := "Onboarding " + shorten(acc.GetName(), 60) + ": " + shorten(strings.ReplaceAll(name, "_", " "), 80) + " is due"
 		_, err := a.send(ctx, account.Kind, id, &aidapb.Command{Body: &aidapb.Command_AddTask{AddTask: &aidapb.AddTask{
 			Title: title, Reason: "milestone " + name + " of the " + acc.GetOnboarding().GetTemplate() + " onboarding plan fell due",
 			Key: account.MilestonePrefix + name, DueAt: timestamppb.New(due.Add(3 * 24 * time.Hour))}}})

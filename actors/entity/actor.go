@@ -250,7 +250,7 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 			reminders = append(reminders, *change)
 		}
 		state = a.b.Apply(state, e)
-		data, err := protojson.Marshal(e)
+		data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(e) // snake_case: the relay copies the payload as it is
 		if err != nil {
 			return fault.Wrap(fault.Internal, err, "encode %s event", e.GetType())
 		}

@@ -250,7 +250,7 @@ func sampleAppendWithReminder(id, email string, now, due time.Time) (persistence
 			Name: "follow_up", DueAt: timestamppb.New(due)}}}
 	e.GetReminderSet().Token = e.Id
 	lead.Apply(&s, e)
-	data, err := protojson.Marshal(e)
+	data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(e) // as the entity shell writes events
 	if err != nil {
 		return a, err
 	}

@@ -131,7 +131,7 @@ func sampleAppend(id, email string, now time.Time) (persistence.Append, error) {
 	for i, e := range events {
 		e.Id, e.Actor, e.Time, e.Version = entity.NewID(), "bench", timestamppb.New(now), int64(i+1)
 		s = lead.Apply(s, e)
-		data, err := protojson.Marshal(e)
+		data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(e) // as the entity shell writes events
 		if err != nil {
 			return persistence.Append{}, err
 		}

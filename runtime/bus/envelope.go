@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/persistence"
@@ -80,9 +81,13 @@ func rawEnvelope(e persistence.Entry) Envelope {
 	return env
 }
 
-// payloadJSON decodes data into an aidapb.Event and returns its oneof payload as compact
-// snake_case JSON.
+// payloadJSON returns the oneof payload of the aidapb.Event in data as compact snake_case JSON.
+// An event stored with proto field names (as the entity shell writes them) has its payload
+// copied out of the JSON; an older one, with JSON names, is decoded and encoded again.
 func payloadJSON(data []byte) (json.RawMessage, error) {
+	if raw, ok := payloadCopy(data); ok {
+		return raw, nil
+	}
 	var ev aidapb.Event
 	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, &ev); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadEventData, err)
@@ -105,4 +110,39 @@ func payloadJSON(data []byte) (json.RawMessage, error) {
 		return nil, fmt.Errorf("%w: payload %s: %w", ErrBadEventData, fd.Name(), err)
 	}
 	return buf.Bytes(), nil
+}
+
+// payloadCopy finds the payload of an event stored with proto field names: the one top-level key
+// that names a field of the data oneof (lead_captured …), whose value is already snake_case. It
+// reports false when there is none (an event stored with JSON names, leadCaptured).
+func payloadCopy(data []byte) (json.RawMessage, bool) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return nil, false
+	}
+	fields := (&aidapb.Event{}).ProtoReflect().Descriptor().Oneofs().ByName("data").Fields()
+	for key, raw := range top {
+		fd := fields.ByName(protoreflect.Name(key))
+		if fd == nil || string(fd.Name()) == fd.JSONName() {
+			continue
+		}
+		var buf bytes.Buffer
+		if json.Compact(&buf, raw) != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
+			return nil, false
+		}
+		return buf.Bytes(), true
+	}
+	if _, ok := top["type"]; ok && !hasJSONNamedPayload(top, fields) {
+		return json.RawMessage("{}"), true // an event without payload
+	}
+	return nil, false
+}
+
+func hasJSONNamedPayload(top map[string]json.RawMessage, fields protoreflect.FieldDescriptors) bool {
+	for i := range fields.Len() {
+		if _, ok := top[fields.Get(i).JSONName()]; ok {
+			return true
+		}
+	}
+	return false
 }
