@@ -176,17 +176,11 @@ func (s *Server) timeline(kind string) fiber.Handler {
 		}
 		out := rest.Timeline{Items: make([]rest.Entry, 0, len(entries))}
 		for _, e := range entries {
-			ev, err := rest.ParseEvent(e.Data)
+			entry, err := rest.NewEntry(kind, e.Version, e.Type, e.Actor, e.EventID, e.Time, e.Data)
 			if err != nil {
-				return fmt.Errorf("%s %s version %d: %w", kind, id, e.Version, err)
+				return fmt.Errorf("%s %s: %w", kind, id, err)
 			}
-			data, err := rest.EventPayload(ev)
-			if err != nil {
-				return err
-			}
-			ev.Type, ev.Actor = e.Type, e.Actor // the journal row's, as the entry shows them
-			out.Items = append(out.Items, rest.Entry{Version: e.Version, Type: e.Type, Actor: e.Actor,
-				Time: rest.FormatTime(e.Time), EventID: e.EventID, Summary: rest.Summarize(kind, ev), Data: data})
+			out.Items = append(out.Items, entry)
 		}
 		if len(entries) == limit && limit > 0 {
 			out.NextAfter = entries[len(entries)-1].Version

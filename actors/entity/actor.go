@@ -40,8 +40,9 @@ type Deps struct {
 	PassivateAfter time.Duration // idle time before an actor stops; default 10 min
 	Timeout        time.Duration // a command without a deadline gets this one; default 10 s
 	// OnChange, when set, is told of every durable change (after the append, before the
-	// reply) with the new snapshot: live views and the relay's wake-up. It must not block.
-	OnChange func(kind, id string, version int64, snapshot []byte)
+	// reply) with the new snapshot and the journal entries of the change: live views and the
+	// relay's wake-up. It must not block, nor keep events past the call without copying.
+	OnChange func(kind, id string, version int64, snapshot []byte, events []persistence.Entry)
 	// OnReminder, when set, is told after a durable change that set a reminder, with the
 	// earliest due time it set: the scheduler's wake-up. It must not block.
 	OnReminder func(due time.Time)
@@ -279,7 +280,7 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 	}
 	a.state, a.version = state, next
 	if a.d.OnChange != nil {
-		a.d.OnChange(a.b.Kind, a.id, next, snapshot)
+		a.d.OnChange(a.b.Kind, a.id, next, snapshot, entries)
 	}
 	if a.d.OnReminder != nil {
 		var earliest time.Time

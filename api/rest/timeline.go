@@ -3,6 +3,7 @@ package rest
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -46,6 +47,22 @@ func EventPayload(ev *aidapb.Event) (json.RawMessage, error) {
 		return nil, fmt.Errorf("marshal %s payload: %w", fd.Name(), err)
 	}
 	return b, nil
+}
+
+// NewEntry builds the timeline entry of one journal row of a kind's entity: stored is the event
+// as the journal holds it (protojson of aidapb.Event); type and actor are the row's.
+func NewEntry(kind string, version int64, typ, actor, eventID string, at time.Time, stored []byte) (Entry, error) {
+	ev, err := ParseEvent(stored)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%s version %d: %w", kind, version, err)
+	}
+	data, err := EventPayload(ev)
+	if err != nil {
+		return Entry{}, err
+	}
+	ev.Type, ev.Actor = typ, actor // the journal row's, as the entry shows them
+	return Entry{Version: version, Type: typ, Actor: actor, Time: FormatTime(at), EventID: eventID,
+		Summary: Summarize(kind, ev), Data: data}, nil
 }
 
 // ParseEvent decodes an event stored as protojson, ignoring fields it does not know.

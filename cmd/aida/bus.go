@@ -75,9 +75,9 @@ func (s *system) startRelay(context.Context) error {
 func (s *system) stopRelay(context.Context) error { return s.stopRelayFn() }
 
 // changed is told of every durable change: live views go out on core NATS and the relay wakes.
-func (s *system) changed(kind, id string, version int64, snapshot []byte) {
+func (s *system) changed(kind, id string, version int64, snapshot []byte, events []persistence.Entry) {
 	if s.bus != nil {
-		s.bus.PublishState(kind, id, version, snapshot)
+		s.bus.PublishState(kind, id, version, snapshot, events)
 	}
 	if s.relay != nil {
 		s.relay.Kick()

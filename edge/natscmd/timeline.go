@@ -38,17 +38,11 @@ func (s *Server) timeline(ctx context.Context, c *call) (int, any, error) {
 	}
 	out := rest.Timeline{Items: make([]rest.Entry, 0, len(entries))}
 	for _, e := range entries {
-		ev, err := rest.ParseEvent(e.Data)
+		entry, err := rest.NewEntry(c.kind, e.Version, e.Type, e.Actor, e.EventID, e.Time, e.Data)
 		if err != nil {
-			return 0, nil, fmt.Errorf("%s %s version %d: %w", c.kind, c.id, e.Version, err)
+			return 0, nil, fmt.Errorf("%s %s: %w", c.kind, c.id, err)
 		}
-		data, err := rest.EventPayload(ev)
-		if err != nil {
-			return 0, nil, err
-		}
-		ev.Type, ev.Actor = e.Type, e.Actor // the journal row's, as the entry shows them
-		out.Items = append(out.Items, rest.Entry{Version: e.Version, Type: e.Type, Actor: e.Actor,
-			Time: rest.FormatTime(e.Time), EventID: e.EventID, Summary: rest.Summarize(c.kind, ev), Data: data})
+		out.Items = append(out.Items, entry)
 	}
 	if len(entries) == limit {
 		out.NextAfter = entries[len(entries)-1].Version

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/persistence"
 )
 
 // StateSubjectPrefix starts the core NATS subjects of live state views: aida.state.<kind>.<id>.
@@ -15,24 +18,43 @@ const StateSubjectPrefix = "aida.state"
 // StateSubject returns the subject of the live state view of (kind, id).
 func StateSubject(kind, id string) string { return StateSubjectPrefix + "." + kind + "." + id }
 
-// StateView is the JSON message PublishState sends.
+// StateView is the JSON message PublishState sends: the entity's state after a change, and the
+// journal entries of that change (the live activity).
 type StateView struct {
 	Kind    string          `json:"kind"`
 	ID      string          `json:"id"`
 	Version int64           `json:"version"`
 	State   json.RawMessage `json:"state"`
+	Events  []StateEvent    `json:"events,omitempty"`
 }
 
-// PublishState sends the state of (kind, id) at version to StateSubject(kind, id) on core NATS,
-// fire and forget: while disconnected the client buffers it; when that buffer is full, or the
-// state is not JSON, or kind or id cannot be a subject token, the view is dropped and counted
-// (aida_bus_state_dropped_total). It never waits for the server.
-func (b *Bus) PublishState(kind, id string, version int64, state []byte) {
+// StateEvent is one journal entry of the change a StateView follows; Data is the stored event
+// (protojson of aidapb.Event).
+type StateEvent struct {
+	Version int64           `json:"version"`
+	Type    string          `json:"type"`
+	Actor   string          `json:"actor"`
+	Time    time.Time       `json:"time"`
+	EventID string          `json:"event_id"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// PublishState sends the state of (kind, id) at version, with the journal entries of the change
+// that made it, to StateSubject(kind, id) on core NATS, fire and forget: while disconnected the
+// client buffers it; when that buffer is full, or the state or an entry is not JSON, or kind or
+// id cannot be a subject token, the view is dropped and counted (aida_bus_state_dropped_total).
+// It never waits for the server.
+func (b *Bus) PublishState(kind, id string, version int64, state []byte, entries []persistence.Entry) {
 	if !validToken(kind) || !validToken(id) {
 		b.dropState(kind, id, "invalid subject token", nil)
 		return
 	}
-	msg, err := json.Marshal(StateView{Kind: kind, ID: id, Version: version, State: state})
+	view := StateView{Kind: kind, ID: id, Version: version, State: state}
+	for _, e := range entries {
+		view.Events = append(view.Events, StateEvent{Version: e.Version, Type: e.Type, Actor: e.Actor,
+			Time: e.Time.UTC(), EventID: e.EventID, Data: e.Data})
+	}
+	msg, err := json.Marshal(view)
 	if err != nil {
 		b.dropState(kind, id, "encode", err)
 		return

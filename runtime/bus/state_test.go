@@ -20,9 +20,9 @@ func TestPublishState(t *testing.T) {
 	if err := b.Conn().Flush(); err != nil {
 		t.Fatal(err)
 	}
-	b.PublishState("lead", "l1", 3, []byte(`{"id":"l1","status":"new"}`))
-	b.PublishState("lead", "bad.id", 1, []byte(`{}`))
-	b.PublishState("lead", "l2", 1, []byte(`not json`))
+	b.PublishState("lead", "l1", 3, []byte(`{"id":"l1","status":"new"}`), nil)
+	b.PublishState("lead", "bad.id", 1, []byte(`{}`), nil)
+	b.PublishState("lead", "l2", 1, []byte(`not json`), nil)
 
 	m, err := sub.NextMsg(5 * time.Second)
 	if err != nil {
@@ -53,7 +53,7 @@ func TestPublishState(t *testing.T) {
 func TestStateNotInStream(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
-	b.PublishState("deal", "d1", 1, []byte(`{}`))
+	b.PublishState("deal", "d1", 1, []byte(`{}`), nil)
 	if err := b.Conn().Flush(); err != nil {
 		t.Fatal(err)
 	}
