@@ -3,6 +3,7 @@ package edge
 import (
 	"errors"
 	"fmt"
+	"github.com/aidacrm/aida/edge/stream"
 	"log/slog"
 	"time"
 
@@ -49,7 +50,7 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 // Deps are the server's collaborators. Entities is required; the others have defaults: a
-// logger that discards, a fresh Prometheus registry, random UUIDs as request IDs.
+// logger that discards, a fresh Prometheus registry, random UUIDs as request IDs, time.Now.
 type Deps struct {
 	Entities Entities
 	Logger   *slog.Logger
@@ -57,7 +58,10 @@ type Deps struct {
 	// is nil, both are a new registry of the server's own.
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
-	NewID      func() string // request IDs for requests without X-Request-ID
+	NewID      func() string    // request IDs for requests without X-Request-ID
+	Now        func() time.Time // the clock of the stats (default time.Now)
+	// Hub, when set, serves GET /api/v1/stream; without it the route answers 503.
+	Hub *stream.Hub
 }
 
 // ErrNoEntities: Deps.Entities is nil.
@@ -83,6 +87,9 @@ func (d Deps) withDefaults() (Deps, error) {
 	}
 	if d.NewID == nil {
 		d.NewID = uuid.NewString
+	}
+	if d.Now == nil {
+		d.Now = time.Now
 	}
 	return d, nil
 }

@@ -24,6 +24,8 @@ type Entities interface {
 	StartOnboarding(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
 	// List reads a page of snapshots from the store (q.Kind is "lead", "deal" or "account").
 	List(ctx context.Context, q persistence.Query) (persistence.Page, error)
+	// Aggregate reads the store's tallies of kind: counts and amounts per (status, autonomy level).
+	Aggregate(ctx context.Context, kind string) ([]persistence.Tally, error)
 	// Timeline reads the journal of one entity.
 	Timeline(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
 	// Ready reports whether the store is reachable.

@@ -21,14 +21,15 @@ import (
 
 // fakeEntities is an Entities whose methods call its function fields; a nil field fails.
 type fakeEntities struct {
-	capture  func(ctx context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error)
-	create   func(ctx context.Context, kind string, cmd *aidapb.Command) (*aidapb.Reply, error)
-	send     func(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error)
-	convert  func(ctx context.Context, leadID string, cmd *aidapb.Command) (*aidapb.Deal, error)
-	onboard  func(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
-	list     func(ctx context.Context, q persistence.Query) (persistence.Page, error)
-	timeline func(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
-	ready    func(ctx context.Context) error
+	capture   func(ctx context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error)
+	create    func(ctx context.Context, kind string, cmd *aidapb.Command) (*aidapb.Reply, error)
+	send      func(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error)
+	convert   func(ctx context.Context, leadID string, cmd *aidapb.Command) (*aidapb.Deal, error)
+	onboard   func(ctx context.Context, accountID string, cmd *aidapb.Command) (*aidapb.Reply, error)
+	list      func(ctx context.Context, q persistence.Query) (persistence.Page, error)
+	aggregate func(ctx context.Context, kind string) ([]persistence.Tally, error)
+	timeline  func(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
+	ready     func(ctx context.Context) error
 }
 
 var _ Entities = (*fakeEntities)(nil)
@@ -75,6 +76,13 @@ func (f *fakeEntities) List(ctx context.Context, q persistence.Query) (persisten
 		return persistence.Page{}, errNotFaked
 	}
 	return f.list(ctx, q)
+}
+
+func (f *fakeEntities) Aggregate(ctx context.Context, kind string) ([]persistence.Tally, error) {
+	if f.aggregate == nil {
+		return nil, errNotFaked
+	}
+	return f.aggregate(ctx, kind)
 }
 
 func (f *fakeEntities) Timeline(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error) {

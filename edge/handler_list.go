@@ -23,10 +23,11 @@ const (
 	defaultTimeline = 100
 )
 
-// listQuery reads the filters every list takes (owner, limit, cursor) and the one naming the
-// status column (status, stage or lifecycle), checked against allowed.
+// listQuery reads the parameters every list takes (owner, sort, limit, cursor) and the one
+// naming the status column (status, stage or lifecycle), checked against allowed.
 func listQuery(c *fiber.Ctx, kind, statusParam string, allowed []string, fs *fault.Fields) persistence.Query {
-	q := persistence.Query{Kind: kind, Owner: trimmedQuery(c, "owner"), Cursor: trimmedQuery(c, "cursor")}
+	q := persistence.Query{Kind: kind, Owner: trimmedQuery(c, "owner"), Cursor: trimmedQuery(c, "cursor"),
+		Sort: rest.DecodeSort(kind, c.Query("sort"), fs)}
 	if v := strings.ToLower(trimmedQuery(c, statusParam)); v != "" {
 		if !slices.Contains(allowed, v) {
 			fs.Add(statusParam, "must be one of %s", strings.Join(allowed, ", "))

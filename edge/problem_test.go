@@ -97,7 +97,8 @@ func TestDecodeProblems(t *testing.T) {
 func TestUnknownRoutesAndIDs(t *testing.T) {
 	h := newHarness(t, Config{})
 	wantProblem(t, h.do(t, "GET", "/api/v1/nothing", ""), 404)
-	wantProblem(t, h.do(t, "GET", "/", ""), 404)
+	wantProblem(t, h.do(t, "GET", "/nothing-here", ""), 404)
+	wantProblem(t, h.do(t, "GET", "/assets/nothing.js", ""), 404)
 	p := wantProblem(t, h.do(t, "PUT", "/api/v1/leads/"+leadID, `{}`), 405)
 	if p["type"] != "/problems/method-not-allowed" {
 		t.Errorf("type %v", p["type"])

@@ -5,7 +5,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/stream"
+	"github.com/aidacrm/aida/edge/web"
 )
 
 // The entity kinds, as Entities and the store name them.
@@ -66,6 +69,20 @@ func (s *Server) routes() {
 		s.commandAt(kindAccount, "name", rest.DecodeCompleteMilestone, fiber.StatusOK))
 	app.Post(accounts+"/:id/health", matched, s.command(kindAccount, rest.DecodeRecomputeHealth, fiber.StatusOK))
 	s.workRoutes(accounts, kindAccount)
+
+	s.statsRoutes()
+
+	if s.deps.Hub != nil {
+		app.Get("/api/v1/stream", matched, stream.Handler(s.deps.Hub, snapshots{s.entities}))
+	} else {
+		app.Get("/api/v1/stream", matched, func(c *fiber.Ctx) error {
+			return fault.New(fault.Unavailable, "the live stream is not running on this server")
+		})
+	}
+	// The dashboard: "/" and "/assets/…", registered last so the API keeps its routes.
+	if err := web.Register(app, matched); err != nil {
+		s.log.Error("the dashboard's embedded files are broken; / is not served", "err", err)
+	}
 }
 
 // workRoutes registers under base (/api/v1/leads …) the routes every kind has for its work:

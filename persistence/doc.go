@@ -18,6 +18,10 @@
 //     are durable, and not at all when the item fails. DueReminders reads due reminders earliest
 //     first; RetryReminder and DeleteReminder act only while the reminder keeps the token the
 //     caller saw, so they never touch a reminder the entity has replaced since.
+//   - Reads for lists and dashboards never parse the JSON state: List reads every order
+//     (Sorts) from an index, paging by key; Aggregate counts and sums from an index of (kind,
+//     status, level) that also holds score and amount. Their sums are exact (integers or
+//     numerics, never floats).
 //   - The journal is also the outbox: every row starts unpublished; Unpublished returns them in
 //     commit order per entity, and MarkPublished marks them.
 //
@@ -25,5 +29,6 @@
 //
 // What backends share lives here too: Validate (the shape of an Append), Writer (the attempts
 // of Store.Append: the batch in one transaction, then each item alone), the list cursor
-// (EncodeCursor, DecodeCursor) and the limits (PageSize, EntryLimit). Backends keep their SQL.
+// (EncodeCursor, DecodeCursor), the list orders (Sorts, OrderOf), the sums of Aggregate (Sums,
+// SortTallies) and the limits (PageSize, EntryLimit). Backends keep their SQL.
 package persistence

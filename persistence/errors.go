@@ -36,8 +36,11 @@ func (e *UniqueError) Is(target error) bool { return target == ErrDuplicate }
 // ErrDuplicate matches every *UniqueError with errors.Is.
 var ErrDuplicate = errors.New("duplicate unique key")
 
-// ErrBadCursor: a list cursor was not made by this store.
+// ErrBadCursor: a list cursor was not made by this store, or was made for another order.
 var ErrBadCursor = errors.New("malformed cursor")
+
+// ErrBadSort: a list order (Query.Sort) is none of Sorts.
+var ErrBadSort = errors.New("unknown sort")
 
 // ErrInvalid: an append is malformed (see Validate): no kind or id, no events, versions that
 // are not dense after ExpectedVersion, events of another entity. Nothing of it is written;

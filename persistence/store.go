@@ -24,7 +24,8 @@ type Index struct {
 	Owner     string
 	UniqueKey string // unique per kind when not empty: a lead's email, an account's company
 	Score     int32  // lead score, deal probability, account health (thousandths or percent); -1: none
-	Amount    string // a decimal (deal value), "" for none
+	Amount    string // a decimal (deal value) with at most 2 places, "" for none
+	Level     int32  // the autonomy level, 1..5; 0 for none
 }
 
 // Entry is one journal row.
@@ -70,21 +71,37 @@ type ReminderChange struct {
 	Set    Reminder // when !Cancel: create or replace the reminder Set.Name with Attempts 0
 }
 
-// Query selects snapshots of one kind. Results come newest first (created_at desc, id desc).
+// Query selects snapshots of one kind, in the order Sort names (sort.go); the default is newest
+// first (created_at desc, id desc).
 type Query struct {
 	Kind     string
 	Status   string
 	Source   string
 	Owner    string
-	MinScore int32 // 0: no filter
-	Limit    int   // 1..500; 0 means 50 (PageSize)
-	Cursor   string
+	MinScore int32  // 0: no filter
+	Limit    int    // 1..500; 0 means 50 (PageSize)
+	Cursor   string // NextCursor of the previous page of the same order
+	Sort     string // one of Sorts(); "" is SortNewest
 }
 
 // Page is one page of a list. NextCursor is empty on the last page.
 type Page struct {
 	Records    []Record
 	NextCursor string
+}
+
+// Tally is one (status, level) group of the snapshots of a kind: how many there are and what
+// their amounts add up to. Sums are exact: both backends add integers or numerics, never floats.
+type Tally struct {
+	Status string // "" for snapshots without a status
+	Level  int32
+	Count  int64
+	// Amount is the sum of the amounts, with 2 decimals ("0.00" when none has one).
+	Amount string
+	// Weighted is the exact sum of amount × score / 100 (a deal's value × its probability),
+	// not rounded: 2 to 4 decimals for amounts of 2 places. Add tallies, then round once.
+	// Snapshots without a score weigh 0.
+	Weighted string
 }
 
 // Store is the contract every backend meets; persistence/storetest checks it.
@@ -98,9 +115,17 @@ type Store interface {
 	Append(ctx context.Context, batch []Append) []error
 	// FindUnique returns the ID of the entity of kind holding the unique key, or ErrNotFound.
 	FindUnique(ctx context.Context, kind, key string) (string, error)
-	// List returns a page of snapshots matching q. A malformed cursor is an error wrapping
-	// ErrBadCursor.
+	// List returns a page of snapshots matching q, in the order q.Sort, read in that order from
+	// an index. Paging is by key: a page starts after the sort key and id of the cursor's row,
+	// so rows inserted meanwhile neither repeat nor hide rows of later pages (a row whose key
+	// changes meanwhile, as an update does in the updated_at orders, may be met twice or not at
+	// all). A malformed cursor, or one made for another order, is an error wrapping
+	// ErrBadCursor; an unknown q.Sort one wrapping ErrBadSort.
 	List(ctx context.Context, q Query) (Page, error)
+	// Aggregate counts the snapshots of kind per (status, level) and sums their amounts, from
+	// the indexed columns (an index-only scan, never the JSON state). Tallies come ordered by
+	// status, then level; a kind without snapshots has none.
+	Aggregate(ctx context.Context, kind string) ([]Tally, error)
 	// Journal returns up to limit entries of (kind, id) with version > after, in version order.
 	// A non-positive limit means 500 (EntryLimit), here and in Unpublished.
 	Journal(ctx context.Context, kind, id string, after int64, limit int) ([]Entry, error)

@@ -33,7 +33,7 @@ func TestCreate(t *testing.T) {
 	if s.GetHealth().GetScore() != 495 || s.GetHealth().GetCategory() != "poor" {
 		t.Errorf("health %v", s.GetHealth())
 	}
-	want := persistence.Index{Status: "onboarding", Owner: "user:ann", UniqueKey: "acme corp", Score: 495}
+	want := persistence.Index{Status: "onboarding", Owner: "user:ann", UniqueKey: "acme corp", Score: 495, Level: 1}
 	if got := account.Index(s); got != want {
 		t.Errorf("Index = %+v, want %+v", got, want)
 	}

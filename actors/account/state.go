@@ -81,7 +81,7 @@ func attach(s *aidapb.Account, d *aidapb.AccountDeal) {
 }
 
 // Index returns the columns the account is listed by: its lifecycle, owner, normalised
-// company name (unique per account) and health score (-1 before any).
+// company name (unique per account), health score (-1 before any) and autonomy level.
 func Index(s *aidapb.Account) persistence.Index {
 	score := int32(-1)
 	if s.GetHealth() != nil {
@@ -92,5 +92,6 @@ func Index(s *aidapb.Account) persistence.Index {
 		Owner:     s.GetOwner(),
 		UniqueKey: NormalizeCompany(s.GetName()),
 		Score:     score,
+		Level:     s.GetAutonomyLevel(),
 	}
 }

@@ -111,12 +111,14 @@ func applyStage(s *aidapb.Deal, c *aidapb.DealStageChanged, e *aidapb.Event) {
 	}
 }
 
-// Index returns the columns the deal is listed by: its stage, owner, probability and value.
+// Index returns the columns the deal is listed by: its stage, owner, probability, value and
+// autonomy level.
 func Index(s *aidapb.Deal) persistence.Index {
 	return persistence.Index{
 		Status: s.GetStage(),
 		Owner:  s.GetOwner(),
 		Score:  s.GetProbability(),
 		Amount: s.GetValue(),
+		Level:  s.GetAutonomyLevel(),
 	}
 }

@@ -30,6 +30,7 @@ type Reader interface {
 	Load(ctx context.Context, kind, id string) (persistence.Record, error)
 	FindUnique(ctx context.Context, kind, key string) (string, error)
 	List(ctx context.Context, q persistence.Query) (persistence.Page, error)
+	Aggregate(ctx context.Context, kind string) ([]persistence.Tally, error)
 	Journal(ctx context.Context, kind, id string, after int64, limit int) ([]persistence.Entry, error)
 	Ping(ctx context.Context) error
 }
@@ -330,6 +331,15 @@ func (g *Gateway) List(ctx context.Context, q persistence.Query) (persistence.Pa
 		return p, storeFault(q.Kind, "list", err)
 	}
 	return p, nil
+}
+
+// Aggregate reads the store's tallies of kind: counts and amounts per status and autonomy level.
+func (g *Gateway) Aggregate(ctx context.Context, kind string) ([]persistence.Tally, error) {
+	ts, err := g.store.Aggregate(ctx, kind)
+	if err != nil {
+		return nil, storeFault(kind, "aggregate", err)
+	}
+	return ts, nil
 }
 
 // Timeline reads the journal of (kind, id); an entity with no journal is not found.

@@ -44,7 +44,8 @@ func TestCaptureThenApply(t *testing.T) {
 	}
 	idx := Index(s)
 	if idx.Status != "new" || idx.Source != "demo_request" || idx.Owner != "user:7" ||
-		idx.UniqueKey != "ada@analytical-engines.co.uk" || idx.Score != 848 {
+		idx.UniqueKey != "ada@analytical-engines.co.uk" || idx.Score != 848 ||
+		idx.Level == 0 || idx.Level != s.GetAutonomyLevel() {
 		t.Errorf("Index = %+v", idx)
 	}
 	if Index(&aidapb.Lead{}).Score != -1 {

@@ -139,7 +139,8 @@ func applyUpdated(s *aidapb.Lead, u *aidapb.LeadUpdated) {
 }
 
 // Index returns the columns a lead is listed by: status, source, owner, its normalised email
-// as the unique key, and its qualification score (thousandths; -1 before any qualification).
+// as the unique key, its qualification score (thousandths; -1 before any qualification) and its
+// autonomy level.
 func Index(s *aidapb.Lead) persistence.Index {
 	score := int32(-1)
 	if q := s.GetQualification(); q != nil {
@@ -151,6 +152,7 @@ func Index(s *aidapb.Lead) persistence.Index {
 		Owner:     s.GetOwner(),
 		UniqueKey: s.GetEmail(),
 		Score:     score,
+		Level:     s.GetAutonomyLevel(),
 	}
 }
 

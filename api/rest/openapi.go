@@ -55,6 +55,23 @@ var (
 	pReason = param{"reason", "why, at most 1000 characters", str()}
 )
 
+// pSort is the sort parameter of the list of kind.
+func pSort(kind string) param {
+	score := "score"
+	switch kind {
+	case "deal":
+		score = "probability"
+	case "account":
+		score = "health"
+	}
+	doc := "the order: -created_at (newest first, the default), created_at, -updated_at (most recently changed first), " +
+		"updated_at, -score (highest " + score + " first, none last)"
+	if kind == "deal" {
+		doc += ", -amount (largest value first, none last)"
+	}
+	return param{"sort", doc + "; a cursor pages only the order it was made for", str(Sorts(kind)...)}
+}
+
 // nameSchema is the schema of a name or an ID in a path.
 func nameSchema() map[string]any {
 	return map[string]any{"type": "string", "minLength": 1, "maxLength": maxName}
@@ -109,11 +126,11 @@ func operations() []op {
 			body:     reflect.TypeFor[CaptureRequest](),
 			ok:       map[int]reflect.Type{201: reflect.TypeFor[CapturedLead](), 200: reflect.TypeFor[CapturedLead]()},
 			problems: []int{400, 409, 413, 422, 503}},
-		{method: "GET", path: "/api/v1/leads", id: "listLeads", tag: "leads", summary: "List leads, newest first",
+		{method: "GET", path: "/api/v1/leads", id: "listLeads", tag: "leads", summary: "List leads, newest first unless sort says otherwise",
 			query: []param{{"status", "only leads with this status", str(leadFilterStatuses...)},
 				{"source", "only leads from this source", str()}, pOwner,
 				{"min_score", "only leads scoring at least this, 0..1", map[string]any{"type": "number", "minimum": 0, "maximum": 1}},
-				pLimit, pCursor},
+				pSort("lead"), pLimit, pCursor},
 			ok: map[int]reflect.Type{200: reflect.TypeFor[LeadPage]()}, problems: []int{422, 503}},
 		{method: "GET", path: "/api/v1/leads/{id}", id: "getLead", tag: "leads", summary: "Read a lead",
 			ok: map[int]reflect.Type{200: lead}, problems: read},
@@ -143,8 +160,8 @@ func operations() []op {
 
 		{method: "POST", path: "/api/v1/deals", id: "createDeal", tag: "deals", summary: "Create a deal",
 			body: reflect.TypeFor[CreateDealRequest](), ok: map[int]reflect.Type{201: deal}, problems: write},
-		{method: "GET", path: "/api/v1/deals", id: "listDeals", tag: "deals", summary: "List deals, newest first",
-			query: []param{{"stage", "only deals in this stage", str(dealStages...)}, pOwner, pLimit, pCursor},
+		{method: "GET", path: "/api/v1/deals", id: "listDeals", tag: "deals", summary: "List deals, newest first unless sort says otherwise",
+			query: []param{{"stage", "only deals in this stage", str(dealStages...)}, pOwner, pSort("deal"), pLimit, pCursor},
 			ok:    map[int]reflect.Type{200: reflect.TypeFor[DealPage]()}, problems: []int{422, 503}},
 		{method: "GET", path: "/api/v1/deals/{id}", id: "getDeal", tag: "deals", summary: "Read a deal",
 			ok: map[int]reflect.Type{200: deal}, problems: read},
@@ -162,8 +179,8 @@ func operations() []op {
 		{method: "POST", path: "/api/v1/accounts", id: "createAccount", tag: "accounts",
 			summary: "Create an account, from fields or from a deal",
 			body:    reflect.TypeFor[CreateAccountRequest](), ok: map[int]reflect.Type{201: account}, problems: write},
-		{method: "GET", path: "/api/v1/accounts", id: "listAccounts", tag: "accounts", summary: "List accounts, newest first",
-			query: []param{{"lifecycle", "only accounts in this lifecycle stage", str(lifecycles...)}, pOwner, pLimit, pCursor},
+		{method: "GET", path: "/api/v1/accounts", id: "listAccounts", tag: "accounts", summary: "List accounts, newest first unless sort says otherwise",
+			query: []param{{"lifecycle", "only accounts in this lifecycle stage", str(lifecycles...)}, pOwner, pSort("account"), pLimit, pCursor},
 			ok:    map[int]reflect.Type{200: reflect.TypeFor[AccountPage]()}, problems: []int{422, 503}},
 		{method: "GET", path: "/api/v1/accounts/{id}", id: "getAccount", tag: "accounts", summary: "Read an account",
 			ok: map[int]reflect.Type{200: account}, problems: read},
@@ -187,6 +204,11 @@ func operations() []op {
 	ops = append(ops, workOperations("leads", "lead", lead)...)
 	ops = append(ops, workOperations("deals", "deal", deal)...)
 	ops = append(ops, workOperations("accounts", "account", account)...)
+	ops = append(ops, op{method: "GET", path: "/api/v1/stats/overview", id: "statsOverview", tag: "stats",
+		summary: "The dashboard's figures: leads by status, deals by stage, accounts by lifecycle, the funnel, " +
+			"the pipeline's value by forecast category (all currencies added as they are), autonomy levels and the " +
+			"latest leads; read from indexed counts and reused for up to 1 s",
+		ok: map[int]reflect.Type{200: reflect.TypeFor[Overview]()}, problems: []int{503}})
 	ops = append(ops, []op{
 		{method: "GET", path: "/openapi.json", id: "openapi", tag: "operations", summary: "This document",
 			ok: map[int]reflect.Type{200: reflect.TypeFor[map[string]any]()}},
@@ -196,6 +218,11 @@ func operations() []op {
 			ok: map[int]reflect.Type{200: reflect.TypeFor[Status]()}, problems: []int{503}},
 		{method: "GET", path: "/metrics", id: "metrics", tag: "operations", summary: "Prometheus metrics",
 			okText: "Prometheus text exposition format"},
+		{method: "GET", path: "/api/v1/stream", id: "stream", tag: "stream",
+			summary: "Live entity views and activity over a websocket (upgrade; JSON text frames): send " +
+				`{"type":"subscribe","sub":"s1","kinds":["lead"],"snapshot":10,"activity":true}, receive a snapshot, ` +
+				"then change and activity frames, heartbeats and error frames; see docs/stream.md. A plain HTTP request gets 426",
+			okText: "101 Switching Protocols to a websocket", problems: []int{426, 503}},
 	}...)
 	return ops
 }
@@ -262,7 +289,7 @@ func document() map[string]any {
 			"description": "Leads, deals and accounts, each a virtual actor. Errors are RFC 9457 problem details."},
 		"tags": []any{
 			map[string]any{"name": "leads"}, map[string]any{"name": "deals"},
-			map[string]any{"name": "accounts"}, map[string]any{"name": "operations"},
+			map[string]any{"name": "accounts"}, map[string]any{"name": "stats"}, map[string]any{"name": "operations"},
 		},
 		"paths":      paths,
 		"components": map[string]any{"schemas": s.defs},

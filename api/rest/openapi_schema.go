@@ -52,10 +52,10 @@ func (s *schemaSet) ref(t reflect.Type) map[string]any {
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": s.ref(t.Elem())}
 	case reflect.Map:
-		if t.Elem().Kind() == reflect.String {
-			return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}
+		if t.Elem().Kind() == reflect.Interface {
+			return map[string]any{"type": "object"}
 		}
-		return map[string]any{"type": "object"}
+		return map[string]any{"type": "object", "additionalProperties": s.ref(t.Elem())}
 	case reflect.Struct:
 		name := t.Name()
 		if _, ok := s.defs[name]; !ok {

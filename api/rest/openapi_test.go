@@ -98,3 +98,67 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Error("the flag and sequence routes are not documented")
 	}
 }
+
+// TestOpenAPIStatsAndSorts: the overview route documents its body, every key of which is
+// required, and each list documents the orders it takes.
+func TestOpenAPIStatsAndSorts(t *testing.T) {
+	b, err := OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths      map[string]map[string]map[string]any `json:"paths"`
+		Components struct {
+			Schemas map[string]map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths["/api/v1/stats/overview"]["get"]
+	if op == nil {
+		t.Fatal("GET /api/v1/stats/overview is not documented")
+	}
+	ok, _ := json.Marshal(op["responses"].(map[string]any)["200"])
+	if !strings.Contains(string(ok), `"#/components/schemas/Overview"`) {
+		t.Errorf("overview 200 response %s does not refer to Overview", ok)
+	}
+	required := func(schema string) string {
+		var out []string
+		req, _ := doc.Components.Schemas[schema]["required"].([]any)
+		for _, r := range req {
+			out = append(out, r.(string))
+		}
+		return strings.Join(out, ",")
+	}
+	for schema, want := range map[string]string{
+		"Overview":      "leads,deals,accounts,funnel,pipeline,autonomy,recent_leads,generated_at",
+		"Pipeline":      "open_value,weighted_value,won_value,by_forecast",
+		"ForecastTotal": "count,value,weighted",
+		"RecentLead":    "id,full_name,email,company,status,score,next_action,autonomy_level,created_at",
+	} {
+		if got := required(schema); got != want {
+			t.Errorf("%s required = %s, want %s", schema, got, want)
+		}
+	}
+	byStatus, _ := json.Marshal(doc.Components.Schemas["LeadCounts"]["properties"].(map[string]any)["by_status"])
+	if !strings.Contains(string(byStatus), `"additionalProperties":{"format":"int64","type":"integer"}`) {
+		t.Errorf("by_status schema %s: want an object of integers", byStatus)
+	}
+	for path, kind := range map[string]string{"/api/v1/leads": "lead", "/api/v1/deals": "deal", "/api/v1/accounts": "account"} {
+		var enum []any
+		params, _ := doc.Paths[path]["get"]["parameters"].([]any)
+		for _, p := range params {
+			if p := p.(map[string]any); p["name"] == "sort" && p["in"] == "query" {
+				enum, _ = p["schema"].(map[string]any)["enum"].([]any)
+			}
+		}
+		var got []string
+		for _, e := range enum {
+			got = append(got, e.(string))
+		}
+		if strings.Join(got, ",") != strings.Join(Sorts(kind), ",") {
+			t.Errorf("GET %s sort enum %v, want %v", path, got, Sorts(kind))
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/edge"
 	"github.com/aidacrm/aida/edge/natscmd"
+	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres"
 	"github.com/aidacrm/aida/persistence/sqlite"
@@ -168,6 +169,8 @@ type system struct {
 	stopRemindersFn func() error
 	kickReminders   atomic.Pointer[reminder.Scheduler] // set once the scheduler exists; actors start before it
 	stopAgentsFn    func() error
+	hub             *stream.Hub
+	stopStreamFn    func()
 	clock           reminder.Clock // nil: the wall clock; tests drive one
 
 	extraKinds  []cluster.Kind // more actor kinds (benchmarks add bare ones)
@@ -234,11 +237,15 @@ func (s *system) now() time.Time {
 }
 
 func (s *system) startHTTP(context.Context) (err error) {
+	if err := s.startStream(); err != nil {
+		return err
+	}
 	s.edge, err = edge.New(edge.Config{BodyLimit: s.cfg.BodyLimit, RequestTimeout: s.cfg.RequestTimeout,
 		ShutdownTimeout: s.cfg.ShutdownTimeout}, edge.Deps{
-		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg,
+		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg, Hub: s.hub,
 	})
 	if err != nil {
+		s.stopStream()
 		return err
 	}
 	s.ln, err = net.Listen("tcp", s.cfg.Addr)
@@ -258,6 +265,37 @@ func (s *system) startHTTP(context.Context) (err error) {
 }
 
 func (s *system) stopHTTP(context.Context) error {
+	s.stopStream() // first: the server does not wait for websockets, so their clients get 1001 now
 	s.cancelServe()
 	return <-s.serveDone
+}
+
+// startStream runs the websocket hub, fed by the state views every node publishes on NATS.
+func (s *system) startStream() error {
+	s.hub = stream.NewHub(stream.WithRegisterer(s.reg), stream.WithLogger(s.logger))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.hub.Run(ctx) // nil when ctx ends
+	}()
+	sub, err := stream.FromNATS(s.bus.Conn(), s.hub, s.logger)
+	if err != nil {
+		cancel()
+		<-done
+		return fmt.Errorf("subscribe the live stream to NATS: %w", err)
+	}
+	s.stopStreamFn = func() {
+		_ = sub.Unsubscribe()
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+func (s *system) stopStream() {
+	if s.stopStreamFn != nil {
+		s.stopStreamFn()
+		s.stopStreamFn = nil
+	}
 }

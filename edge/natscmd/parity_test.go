@@ -26,6 +26,10 @@ func (restEntities) List(context.Context, persistence.Query) (persistence.Page, 
 	return persistence.Page{}, errNotFaked
 }
 
+func (restEntities) Aggregate(context.Context, string) ([]persistence.Tally, error) {
+	return nil, errNotFaked
+}
+
 func (restEntities) Ready(context.Context) error { return nil }
 
 // restAnswer asks the REST edge over f and returns the status and the JSON body.

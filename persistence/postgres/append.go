@@ -167,6 +167,7 @@ type snapshotColumns struct {
 	kinds, ids, states                  []string
 	status, sources, owners, keys, amts []*string
 	scores                              []*int32
+	levels                              []int32
 	versions, expected                  []int64
 	created, updated                    []time.Time
 }
@@ -186,7 +187,7 @@ func (r *snapshotRows) add(a persistence.Append, now time.Time) {
 		v := ix.Score
 		sc = &v
 	}
-	c.scores = append(c.scores, sc)
+	c.scores, c.levels = append(c.scores, sc), append(c.levels, ix.Level)
 	c.versions, c.expected = append(c.versions, snap.Version), append(c.expected, a.ExpectedVersion)
 	c.created, c.updated = append(c.created, stamp(snap.CreatedAt, now)), append(c.updated, stamp(snap.UpdatedAt, now))
 }
@@ -194,22 +195,24 @@ func (r *snapshotRows) add(a persistence.Append, now time.Time) {
 func (r *snapshotRows) queue(b *pgx.Batch) {
 	if c := r.insert; len(c.ids) > 0 {
 		b.Queue(`INSERT INTO entities
-			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
-			SELECT k, i, v, st::jsonb, s, src, o, key, sc, amt::numeric, c, u
+			(kind, id, version, state, status, source, owner, unique_key, score, amount, level, created_at, updated_at)
+			SELECT k, i, v, st::jsonb, s, src, o, key, sc, amt::numeric, lv, c, u
 			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-				$8::text[], $9::int[], $10::text[], $11::timestamptz[], $12::timestamptz[])
-				AS x(k, i, v, st, s, src, o, key, sc, amt, c, u)`,
-			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.created, c.updated)
+				$8::text[], $9::int[], $10::text[], $11::int[], $12::timestamptz[], $13::timestamptz[])
+				AS x(k, i, v, st, s, src, o, key, sc, amt, lv, c, u)`,
+			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.levels,
+			c.created, c.updated)
 	}
 	if c := r.update; len(c.ids) > 0 {
 		want := len(c.ids)
 		b.Queue(`UPDATE entities e SET version = x.v, state = x.st::jsonb, status = x.s, source = x.src, owner = x.o,
-				unique_key = x.key, score = x.sc, amount = x.amt::numeric, updated_at = x.u
+				unique_key = x.key, score = x.sc, amount = x.amt::numeric, level = x.lv, updated_at = x.u
 			FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-				$8::text[], $9::int[], $10::text[], $11::timestamptz[], $12::bigint[])
-				AS x(k, i, v, st, s, src, o, key, sc, amt, u, expected)
+				$8::text[], $9::int[], $10::text[], $11::int[], $12::timestamptz[], $13::bigint[])
+				AS x(k, i, v, st, s, src, o, key, sc, amt, lv, u, expected)
 			WHERE e.kind = x.k AND e.id = x.i AND e.version = x.expected`,
-			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.updated, c.expected,
+			c.kinds, c.ids, c.versions, c.states, c.status, c.sources, c.owners, c.keys, c.scores, c.amts, c.levels,
+			c.updated, c.expected,
 		).Exec(func(ct pgconn.CommandTag) error {
 			if ct.RowsAffected() != int64(want) {
 				return fmt.Errorf("update %d snapshots, %d changed: %w", want, ct.RowsAffected(), errLostRow)

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aidacrm/aida/persistence"
 )
 
-const entityColumns = `kind, id, version, state::text, status, source, owner, unique_key, score, amount::text, created_at, updated_at`
+const entityColumns = `kind, id, version, state::text, status, source, owner, unique_key, score, amount::text, level, created_at, updated_at`
 
 // scanRecord reads one snapshot row selected with entityColumns.
 func scanRecord(row pgx.Row) (persistence.Record, error) {
@@ -21,7 +20,7 @@ func scanRecord(row pgx.Row) (persistence.Record, error) {
 		state string
 	)
 	err := row.Scan(&r.Kind, &r.ID, &r.Version, &state, &n.status, &n.source, &n.owner, &n.key,
-		&n.score, &n.amount, &r.CreatedAt, &r.UpdatedAt)
+		&n.score, &n.amount, &n.level, &r.CreatedAt, &r.UpdatedAt)
 	if err != nil {
 		return r, err
 	}
@@ -62,63 +61,6 @@ func (s *Store) FindUnique(ctx context.Context, kind, key string) (string, error
 		return "", fmt.Errorf("find %s key %q: %w", kind, key, classify(err))
 	}
 	return id, nil
-}
-
-// List returns a page of snapshots of q.Kind, newest first.
-func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page, error) {
-	if err := s.checkOpen("list"); err != nil {
-		return persistence.Page{}, err
-	}
-	args := []any{q.Kind}
-	where := []string{"kind = $1"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"source", q.Source}, {"owner", q.Owner}} {
-		if f.val != "" {
-			where = append(where, f.col+" = "+arg(f.val))
-		}
-	}
-	if q.MinScore != 0 {
-		where = append(where, "score >= "+arg(q.MinScore))
-	}
-	if q.Cursor != "" {
-		at, id, err := persistence.DecodeCursor(q.Cursor)
-		if err != nil {
-			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
-		}
-		where = append(where, fmt.Sprintf("(created_at, id) < (%s, %s)", arg(at), arg(id)))
-	}
-	limit := persistence.PageSize(q.Limit)
-	rows, err := s.pool.Query(ctx, `SELECT `+entityColumns+` FROM entities WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT `+arg(limit+1), args...)
-	if err != nil {
-		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, classify(err))
-	}
-	defer rows.Close()
-	var page persistence.Page
-	more := false
-	for rows.Next() {
-		if len(page.Records) == limit {
-			more = true
-			break
-		}
-		r, err := scanRecord(rows)
-		if err != nil {
-			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, classify(err))
-		}
-		page.Records = append(page.Records, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, classify(err))
-	}
-	if more {
-		last := page.Records[len(page.Records)-1]
-		page.NextCursor = persistence.EncodeCursor(last.CreatedAt, last.ID)
-	}
-	return page, nil
 }
 
 const entryColumns = `kind, id, version, event_id, type, actor, time, data::text, published`

@@ -26,12 +26,13 @@ func jsonText(b []byte) string {
 type nullable struct {
 	status, source, owner, key, amount *string
 	score                              *int32
+	level                              int32
 }
 
 func (n nullable) index() persistence.Index {
 	ix := persistence.Index{
 		Status: deref(n.status), Source: deref(n.source), Owner: deref(n.owner),
-		UniqueKey: deref(n.key), Amount: deref(n.amount), Score: -1,
+		UniqueKey: deref(n.key), Amount: deref(n.amount), Score: -1, Level: n.level,
 	}
 	if n.score != nil {
 		ix.Score = *n.score

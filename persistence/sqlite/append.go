@@ -98,7 +98,7 @@ func (s *Store) writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.App
 	snap, ix := a.Snapshot, a.Snapshot.Index
 	if a.ExpectedVersion == 0 {
 		_, err := tx.StmtContext(ctx, s.stmt.insert).ExecContext(ctx, snap.Kind, snap.ID, snap.Version, jsonText(snap.State),
-			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+			null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount), ix.Level,
 			stamp(snap.CreatedAt, now), stamp(snap.UpdatedAt, now))
 		if err != nil {
 			return fmt.Errorf("insert %s/%s: %w", snap.Kind, snap.ID, err)
@@ -106,7 +106,7 @@ func (s *Store) writeSnapshot(ctx context.Context, tx *sql.Tx, a persistence.App
 		return nil
 	}
 	res, err := tx.StmtContext(ctx, s.stmt.update).ExecContext(ctx, snap.Version, jsonText(snap.State),
-		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount),
+		null(ix.Status), null(ix.Source), null(ix.Owner), null(ix.UniqueKey), score(ix.Score), null(ix.Amount), ix.Level,
 		stamp(snap.UpdatedAt, now), snap.Kind, snap.ID, a.ExpectedVersion)
 	if err != nil {
 		return fmt.Errorf("update %s/%s: %w", snap.Kind, snap.ID, err)
@@ -157,10 +157,11 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmt.version, `SELECT version FROM entities WHERE kind = ? AND id = ?`, s.write},
 		{&s.stmt.holder, `SELECT id FROM entities WHERE kind = ? AND unique_key = ? AND id <> ?`, s.write},
 		{&s.stmt.insert, `INSERT INTO entities
-			(kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.write},
+			(kind, id, version, state, status, source, owner, unique_key, score, amount, level, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.write},
 		{&s.stmt.update, `UPDATE entities SET
-			version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, updated_at = ?
+			version = ?, state = ?, status = ?, source = ?, owner = ?, unique_key = ?, score = ?, amount = ?, level = ?,
+			updated_at = ?
 			WHERE kind = ? AND id = ? AND version = ?`, s.write},
 		{&s.stmt.journal, `INSERT INTO journal (kind, id, version, event_id, type, actor, time, data, published)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, s.write},

@@ -6,23 +6,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aidacrm/aida/persistence"
 )
 
-const entityColumns = `kind, id, version, state, status, source, owner, unique_key, score, amount, created_at, updated_at`
+const entityColumns = `kind, id, version, state, status, source, owner, unique_key, score, amount, level, created_at, updated_at`
 
-// scanRecord reads one snapshot row selected with entityColumns.
-func scanRecord(row interface{ Scan(...any) error }) (persistence.Record, error) {
+// scanRecord reads one snapshot row selected with entityColumns, and then the columns of more.
+func scanRecord(row interface{ Scan(...any) error }, more ...any) (persistence.Record, error) {
 	var (
 		r                persistence.Record
 		n                nullable
 		state            string
 		created, updated int64
 	)
-	err := row.Scan(&r.Kind, &r.ID, &r.Version, &state, &n.status, &n.source, &n.owner, &n.key,
-		&n.score, &n.amount, &created, &updated)
+	err := row.Scan(append([]any{&r.Kind, &r.ID, &r.Version, &state, &n.status, &n.source, &n.owner, &n.key,
+		&n.score, &n.amount, &n.level, &created, &updated}, more...)...)
 	if err != nil {
 		return r, err
 	}
@@ -64,64 +63,6 @@ func (s *Store) FindUnique(ctx context.Context, kind, key string) (string, error
 		return "", fmt.Errorf("find %s key %q: %w", kind, key, unavailableIfContext(err))
 	}
 	return id, nil
-}
-
-// List returns a page of snapshots of q.Kind, newest first.
-func (s *Store) List(ctx context.Context, q persistence.Query) (persistence.Page, error) {
-	if err := s.checkOpen("list"); err != nil {
-		return persistence.Page{}, err
-	}
-	where := []string{"kind = ?"}
-	args := []any{q.Kind}
-	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"source", q.Source}, {"owner", q.Owner}} {
-		if f.val != "" {
-			where = append(where, f.col+" = ?")
-			args = append(args, f.val)
-		}
-	}
-	if q.MinScore != 0 {
-		where = append(where, "score >= ?")
-		args = append(args, q.MinScore)
-	}
-	if q.Cursor != "" {
-		at, id, err := persistence.DecodeCursor(q.Cursor)
-		if err != nil {
-			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
-		}
-		where = append(where, "(created_at, id) < (?, ?)")
-		args = append(args, at.UnixMicro(), id)
-	}
-	limit := persistence.PageSize(q.Limit)
-	args = append(args, limit+1)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
-	if err != nil {
-		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, unavailableIfContext(err))
-	}
-	defer rows.Close()
-	var (
-		page    persistence.Page
-		hasMore bool
-	)
-	for rows.Next() {
-		if len(page.Records) == limit {
-			hasMore = true
-			break
-		}
-		r, err := scanRecord(rows)
-		if err != nil {
-			return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, err)
-		}
-		page.Records = append(page.Records, r)
-	}
-	if err := rows.Err(); err != nil {
-		return persistence.Page{}, fmt.Errorf("list %s: %w", q.Kind, unavailableIfContext(err))
-	}
-	if hasMore {
-		last := page.Records[len(page.Records)-1]
-		page.NextCursor = persistence.EncodeCursor(last.CreatedAt, last.ID)
-	}
-	return page, nil
 }
 
 const entryColumns = `kind, id, version, event_id, type, actor, time, data, published`

@@ -46,12 +46,13 @@ func jsonText(b []byte) string {
 type nullable struct {
 	status, source, owner, key, amount sql.NullString
 	score                              sql.NullInt64
+	level                              int32
 }
 
 func (n nullable) index() persistence.Index {
 	ix := persistence.Index{
 		Status: n.status.String, Source: n.source.String, Owner: n.owner.String,
-		UniqueKey: n.key.String, Amount: n.amount.String, Score: -1,
+		UniqueKey: n.key.String, Amount: n.amount.String, Score: -1, Level: n.level,
 	}
 	if n.score.Valid {
 		ix.Score = int32(n.score.Int64)

@@ -36,6 +36,8 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store) {
 		{"ListFilters", testListFilters},
 		{"ListPaging", testListPaging},
 		{"ListBadCursor", testListBadCursor},
+		{"ListSort", testListSort},
+		{"Aggregate", testAggregate},
 		{"Journal", testJournal},
 		{"Outbox", testOutbox},
 		{"TimesUTC", testTimesUTC},
@@ -150,7 +152,7 @@ func testLoadMissing(t *testing.T, h *harness) {
 }
 
 func testCreateThenUpdate(t *testing.T, h *harness) {
-	ix := persistence.Index{Status: "new", Source: "web", Owner: "ann", UniqueKey: "a@example.com", Score: 42, Amount: "1234.50"}
+	ix := persistence.Index{Status: "new", Source: "web", Owner: "ann", UniqueKey: "a@example.com", Score: 42, Amount: "1234.50", Level: 3}
 	create := h.change("lead", "l1", 0, 2, ix)
 	h.mustAppend(t, create)
 	got := h.load(t, "lead", "l1")
@@ -161,7 +163,7 @@ func testCreateThenUpdate(t *testing.T, h *harness) {
 		t.Fatalf("created at %v, want %v", got.CreatedAt, h.base)
 	}
 
-	ix2 := persistence.Index{Status: "qualified", Score: -1}
+	ix2 := persistence.Index{Status: "qualified", Score: -1, Level: 5}
 	update := h.change("lead", "l1", 2, 1, ix2)
 	update.Snapshot.CreatedAt = h.base.Add(time.Hour) // ignored: created_at stays
 	h.mustAppend(t, update)
