@@ -207,7 +207,7 @@ func operations() []op {
 	ops = append(ops, op{method: "GET", path: "/api/v1/stats/overview", id: "statsOverview", tag: "stats",
 		summary: "The dashboard's figures: leads by status, deals by stage, accounts by lifecycle, the funnel, " +
 			"the pipeline's value by forecast category (all currencies added as they are), autonomy levels and the " +
-			"latest leads; read from indexed counts and reused for up to 1 s",
+			"latest leads; read from indexed counts and reused for up to 250 ms",
 		ok: map[int]reflect.Type{200: reflect.TypeFor[Overview]()}, problems: []int{503}})
 	ops = append(ops, []op{
 		{method: "GET", path: "/openapi.json", id: "openapi", tag: "operations", summary: "This document",

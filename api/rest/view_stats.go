@@ -17,7 +17,7 @@ type Overview struct {
 	Pipeline    Pipeline       `json:"pipeline"`
 	Autonomy    AutonomyCounts `json:"autonomy"`
 	RecentLeads []RecentLead   `json:"recent_leads" doc:"the 10 most recently captured leads, newest first"`
-	GeneratedAt DateTime       `json:"generated_at" doc:"when the figures were read; the server reuses them for up to 1 s"`
+	GeneratedAt DateTime       `json:"generated_at" doc:"when the figures were read; the server reuses them for up to 250 ms"`
 }
 
 // LeadCounts counts the leads, in all and per status.

@@ -99,6 +99,7 @@ func scenarios() []scenario {
 		{"B5", "actor overhead: in-process command through the entity shell", benchShell},
 		{"B6", "relay: journal rows to JetStream", benchRelay},
 		{"B7", "reminders: due timers fired into passivated entities", benchReminders},
+		{"B8", "live stream: entity updates to 1,000 websocket clients", benchStream},
 		// Last: a million actors leave memory the process does not give back to later scenarios.
 		{"B4", "footprint: resident lead actors", benchFootprint},
 	}
@@ -110,7 +111,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	var o benchOptions
 	var names string
-	fs.StringVar(&names, "scenario", "", "comma-separated scenarios to run (B1 … B7); default all")
+	fs.StringVar(&names, "scenario", "", "comma-separated scenarios to run (B1 … B8); default all")
 	fs.BoolVar(&o.quick, "quick", false, "a smoke run of every scenario in under a minute (small sizes, one round)")
 	fs.IntVar(&o.rounds, "rounds", 3, "measured rounds per figure; the table shows the median")
 	fs.StringVar(&o.out, "out", "", "also write the table, with the machine it ran on, to this markdown file")

@@ -31,9 +31,9 @@ type Source interface {
 
 // Defaults of a Service.
 const (
-	DefaultTTL     = time.Second      // how long an overview is reused
-	DefaultTimeout = 10 * time.Second // the deadline of one computation
-	RecentLeads    = 10               // how many leads the overview lists
+	DefaultTTL     = 250 * time.Millisecond // how long an overview is reused: a change shows within a second
+	DefaultTimeout = 10 * time.Second       // the deadline of one computation
+	RecentLeads    = 10                     // how many leads the overview lists
 )
 
 // Service computes overviews and keeps the last one for its TTL. It is safe for concurrent

@@ -231,15 +231,15 @@ func TestOverviewReusedForTTL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk.Add(999 * time.Millisecond)
+	clk.Add(stats.DefaultTTL - time.Millisecond)
 	again, err := s.Overview(t.Context())
 	if err != nil || n.Load() != 1 || again.GeneratedAt != first.GeneratedAt {
 		t.Fatalf("within the TTL: %d computations, generated %s then %s (%v); want 1, the same", n.Load(), first.GeneratedAt, again.GeneratedAt, err)
 	}
 	clk.Add(time.Millisecond)
 	next, err := s.Overview(t.Context())
-	if err != nil || n.Load() != 2 || next.GeneratedAt != "2025-03-01T12:00:01Z" {
-		t.Fatalf("after the TTL: %d computations, generated %s (%v); want 2, 12:00:01", n.Load(), next.GeneratedAt, err)
+	if err != nil || n.Load() != 2 || next.GeneratedAt != "2025-03-01T12:00:00.25Z" {
+		t.Fatalf("after the TTL: %d computations, generated %s (%v); want 2, 12:00:00.25", n.Load(), next.GeneratedAt, err)
 	}
 }
 

@@ -211,6 +211,7 @@ func (c *client) ready(s *subscription, groups []group) {
 				delete(c.pending, pendingKey{s, h.enc.ent})
 			}
 			views = append(views, it.View)
+			s.given.Store(key, true)
 		}
 		c.count++
 		c.q.push(&item{kind: itemFrame, sub: s, frame: snapshotOf(s.nameJSON, g.kind, views), frameType: frameSnapshot})

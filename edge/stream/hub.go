@@ -179,12 +179,12 @@ func (h *Hub) dispatch(batch []*envelope) {
 		ent.entityState = entityState{version: u.Version, status: u.Status, owner: u.Owner}
 		enc := encodeUpdate(u, ent, e.at)
 		for s := range h.byKind[u.Kind] {
-			if s.followsKind(u, prev, seen) {
+			if s.followsKind(u, key, prev, seen) {
 				h.stage(s, enc)
 			}
 		}
 		for s := range h.byID[key] {
-			if !s.followsKind(u, prev, seen) { // else staged above
+			if !s.followsKind(u, key, prev, seen) { // else staged above
 				h.stage(s, enc)
 			}
 		}

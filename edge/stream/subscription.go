@@ -1,5 +1,7 @@
 package stream
 
+import "sync"
+
 // subscription is one subscribe of a client. Its fields but loading, held and removed are
 // fixed when it is made; those three are guarded by its client's mu.
 type subscription struct {
@@ -12,6 +14,8 @@ type subscription struct {
 	activity bool
 	since    map[string]int64 // "<kind>/<id>" → version the client has
 	snapshot int
+
+	given sync.Map // "<kind>/<id>" → true: entities its snapshot or since gave the client
 
 	loading bool    // its snapshot is being read: what it matches waits in held
 	held    []*item // frames that arrived while loading, in order
@@ -31,15 +35,28 @@ func newSubscription(c *client, m clientMessage) *subscription {
 	for _, id := range m.IDs {
 		s.ids[id] = true
 	}
+	for key := range m.Since {
+		s.given.Store(key, true)
+	}
 	return s
 }
 
 // followsKind reports whether s follows u through its kinds: the kind is one of them and the
-// entity passes the filter now, or passed it before the update, or the hub does not know
-// what it was before (so that a client always sees the change that takes an entity out of
-// its filter, at the price of an extra change now and then).
-func (s *subscription) followsKind(u Update, prev entityState, seen bool) bool {
-	return s.hasKind(u.Kind) && (s.filter.Match(u.Status, u.Owner) || !seen || s.filter.Match(prev.status, prev.owner))
+// entity passes the filter now, or passed it before the update, or the hub does not know what
+// it was before but the client has it (from its snapshot or since), so that a client always
+// sees the change that takes an entity out of its filter.
+func (s *subscription) followsKind(u Update, key string, prev entityState, seen bool) bool {
+	if !s.hasKind(u.Kind) {
+		return false
+	}
+	if s.filter.Match(u.Status, u.Owner) {
+		return true
+	}
+	if seen {
+		return s.filter.Match(prev.status, prev.owner)
+	}
+	_, had := s.given.Load(key)
+	return had
 }
 
 // hasNewer reports whether the client already has version v of key, or a later one, by

@@ -23,7 +23,7 @@ const LEVELS = ['1', '2', '3', '4', '5'];
 
 const REFRESH_MS = 250; // wait after a change before re-reading the stats (contract: ≤ 300 ms)
 const STALE_RETRY_MS = 100; // and between re-reads while the answer predates the change
-const STALE_TRIES = 15; // the server keeps an overview up to 1 s: 15 tries outlast it
+const STALE_TRIES = 15; // the server keeps an overview up to 250 ms: 15 tries outlast it
 const FEED_MAX = 50;
 const RECENT_MAX = 10;
 
