@@ -221,7 +221,7 @@ func operations() []op {
 		{method: "GET", path: "/api/v1/stream", id: "stream", tag: "stream",
 			summary: "Live entity views and activity over a websocket (upgrade; JSON text frames): send " +
 				`{"type":"subscribe","sub":"s1","kinds":["lead"],"snapshot":10,"activity":true}, receive a snapshot, ` +
-				"then change and activity frames, heartbeats and error frames; see docs/stream.md. A plain HTTP request gets 426",
+				"then change and activity frames, heartbeats and error frames; see docs/stream.md in the repository. A plain HTTP request gets 426",
 			okText: "101 Switching Protocols to a websocket", problems: []int{426, 503}},
 	}...)
 	return ops
