@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -18,6 +17,7 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Entities is what agents need from the actor layer; *entity.Gateway is one. Errors are
@@ -237,31 +237,13 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 		commandsTotal: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aida_agent_commands_total",
 			Help: "Commands (not reads) an agent sent that the entity accepted, by command."}, []string{"agent", "command"}),
 	}
-	m.handledTotal = register(reg, m.handledTotal, log)
-	m.commandsTotal = register(reg, m.commandsTotal, log)
+	m.handledTotal = metric.Register(reg, m.handledTotal, log)
+	m.commandsTotal = metric.Register(reg, m.commandsTotal, log)
 	return m
 }
 
 func (m *metrics) handled(agent, result string) { m.handledTotal.WithLabelValues(agent, result).Inc() }
 func (m *metrics) command(agent, cmd string)    { m.commandsTotal.WithLabelValues(agent, cmd).Inc() }
-
-// register registers c with reg (when not nil) and returns the collector to use: c, or the
-// equal one already registered (the three agents share the metrics).
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.Logger) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
-		log.Warn("register metric", "err", err)
-	}
-	return c
-}
 
 // shorten cuts s to at most n characters, ending a cut text with "…", so a title built around
 // an entity's name stays within the limits of the command it goes in.

@@ -1,10 +1,11 @@
 package stream
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Reasons a client is dropped (aida_stream_clients_dropped_total{reason}).
@@ -42,31 +43,31 @@ type metrics struct {
 
 func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 	m := &metrics{
-		clients: register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+		clients: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "aida_stream_clients", Help: "Websocket clients connected to the stream hub.",
 		}), log),
-		sent: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		sent: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_stream_messages_sent_total", Help: "Frames written to stream clients, by type.",
 		}, []string{"type"}), log),
-		dropped: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		dropped: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_stream_clients_dropped_total", Help: "Stream clients the hub disconnected, by reason.",
 		}, []string{"reason"}), log),
-		received: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		received: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_stream_updates_received_total", Help: "Entity updates published to the stream hub.",
 		}), log),
-		updatesDropped: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		updatesDropped: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_stream_updates_dropped_total", Help: "Entity updates the stream hub dropped, by reason.",
 		}, []string{"reason"}), log),
-		entriesSkipped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		entriesSkipped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_stream_entries_skipped_total", Help: "Journal entries of state views that did not decode into timeline entries.",
 		}), log),
-		entriesDropped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		entriesDropped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_stream_entries_dropped_total", Help: "Timeline entries the stream hub dropped because its input held its limit of entries.",
 		}), log),
-		coalesced: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		coalesced: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_stream_updates_coalesced_total", Help: "Updates merged into a waiting update of the same entity before dispatch.",
 		}), log),
-		delivery: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		delivery: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "aida_stream_delivery_seconds",
 			Help:    "Time from Publish to the write of a change or activity frame to a client.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
@@ -75,22 +76,4 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 	m.sentChange = m.sent.WithLabelValues(frameChange)
 	m.sentActivity = m.sent.WithLabelValues(frameActivity)
 	return m
-}
-
-// register registers c with reg (when not nil) and returns the collector to use: c, or the
-// equal collector already registered.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.Logger) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
-		log.Warn("register stream metric", "err", err)
-	}
-	return c
 }

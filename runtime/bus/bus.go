@@ -2,7 +2,6 @@ package bus
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -132,21 +131,3 @@ func (b *Bus) Ping(ctx context.Context) error {
 
 // Close flushes what the client buffered (when connected) and closes the connection.
 func (b *Bus) Close() { b.nc.Close() }
-
-// register registers c with reg (when not nil) and returns the collector to use: c, or the
-// equal collector already registered.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.Logger) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
-		log.Warn("register metric", "err", err)
-	}
-	return c
-}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Results of aida_bus_consumer_handled_total.
@@ -22,11 +24,11 @@ type consumerMetrics struct {
 }
 
 func newConsumerMetrics(reg prometheus.Registerer, durable string, log *slog.Logger) consumerMetrics {
-	pending := register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	pending := metric.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "aida_bus_consumer_pending",
 		Help: "Messages of a durable consumer not yet delivered plus delivered and not yet acked.",
 	}, []string{"consumer"}), log)
-	handled := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+	handled := metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aida_bus_consumer_handled_total",
 		Help: "Messages a durable consumer handled, by result: ack, nak (redelivered later), term (poison).",
 	}, []string{"consumer", "result"}), log)

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Error stages of aida_relay_errors_total.
@@ -24,19 +26,19 @@ type relayMetrics struct {
 
 func newRelayMetrics(reg prometheus.Registerer, log *slog.Logger) relayMetrics {
 	m := relayMetrics{
-		published: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		published: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_relay_published_total",
 			Help: "Journal rows published to JetStream and marked published.",
 		}), log),
-		lagEvents: register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+		lagEvents: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "aida_relay_lag_events",
 			Help: "Unpublished journal rows seen in the last round (at most one batch).",
 		}), log),
-		lagSeconds: register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+		lagSeconds: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "aida_relay_lag_seconds",
 			Help: "Age of the oldest unpublished journal row in the last round; 0 when none.",
 		}), log),
-		errors: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		errors: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_relay_errors_total",
 			Help: "Relay failures by stage: read, encode, publish, ack, mark.",
 		}, []string{"stage"}), log),

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // StateSubjectPrefix starts the core NATS subjects of live state views: aida.state.<kind>.<id>.
@@ -82,11 +83,11 @@ type busMetrics struct {
 
 func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
 	return busMetrics{
-		statePublished: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		statePublished: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_bus_state_published_total",
 			Help: "Live state views published on core NATS.",
 		}), log),
-		stateDropped: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		stateDropped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "aida_bus_state_dropped_total",
 			Help: "Live state views dropped (client buffer full while disconnected, or malformed).",
 		}), log),

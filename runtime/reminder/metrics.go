@@ -1,10 +1,11 @@
 package reminder
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Outcome labels of aida_reminders_fired_total.
@@ -22,16 +23,16 @@ type metrics struct {
 
 func newMetrics(reg prometheus.Registerer, log *slog.Logger) metrics {
 	m := metrics{
-		fired: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		fired: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_reminders_fired_total",
 			Help: "Reminder deliveries by outcome: done (applied by the entity), stale (deleted), retry (failed, rescheduled).",
 		}, []string{"outcome"}), log),
-		lateness: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		lateness: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "aida_reminder_lateness_seconds",
 			Help:    "Start of a delivery minus the reminder's due time.",
 			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
 		}), log),
-		due: register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+		due: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "aida_reminders_due",
 			Help: "Due reminders in the scheduler's last read of the store (at most one page), in flight included.",
 		}), log),
@@ -40,22 +41,4 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) metrics {
 		m.fired.WithLabelValues(o) // export every outcome from the start
 	}
 	return m
-}
-
-// register registers c with reg (when not nil) and returns the collector to use: c, or the
-// equal collector already registered.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.Logger) C {
-	if reg == nil {
-		return c
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
-		log.Warn("register metric", "err", err)
-	}
-	return c
 }
