@@ -21,6 +21,12 @@ import (
 // for create_account on an existing account, Transition for a forbidden lifecycle move,
 // Invalid with the bad fields named, and Invalid for commands of other kinds.
 func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "account not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
+	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_CreateAccount:
 		if s != nil {
@@ -34,12 +40,6 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "account not found")
 		}
-	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
-		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "account not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
 	default:
 		return nil, fault.New(fault.Invalid, "an account does not take the command %q", record.CommandName(cmd))
 	}

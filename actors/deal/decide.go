@@ -30,6 +30,12 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 }
 
 func decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "deal not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
+	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_CreateDeal:
 		if s != nil {
@@ -42,12 +48,6 @@ func decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "deal not found")
 		}
-	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
-		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "deal not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
 	default:
 		return nil, fault.New(fault.Invalid, "a deal does not take the command %q", record.CommandName(cmd))
 	}

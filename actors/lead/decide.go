@@ -25,6 +25,12 @@ import (
 // an autonomy change) also return a LeadQualified event with the new score and next actions,
 // except on a converted lead, which is no longer qualified.
 func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
+		if s == nil {
+			return nil, fault.New(fault.NotFound, "lead not found")
+		}
+		return record.DecideWork(entity(s), cmd, now)
+	}
 	switch b := cmd.GetBody().(type) {
 	case *aidapb.Command_CaptureLead:
 		if s != nil {
@@ -39,12 +45,6 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "lead not found")
 		}
-	case *aidapb.Command_AddTask, *aidapb.Command_CompleteTask, *aidapb.Command_SetFlag,
-		*aidapb.Command_ClearFlag, *aidapb.Command_DraftMessage, *aidapb.Command_DecideDraft:
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "lead not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
 	case nil:
 		return nil, fault.New(fault.Invalid, "empty command")
 	default:
@@ -56,13 +56,16 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	case *aidapb.Command_UpdateLead:
 		return update(s, b.UpdateLead, now)
 	case *aidapb.Command_ChangeLeadStatus:
-		return stopping(changeStatus(s, b.ChangeLeadStatus))(s)
+		events, err := changeStatus(s, b.ChangeLeadStatus)
+		return stopping(s, events, err)
 	case *aidapb.Command_ArchiveLead:
-		return stopping(archive(s, b.ArchiveLead))(s)
+		events, err := archive(s, b.ArchiveLead)
+		return stopping(s, events, err)
 	case *aidapb.Command_RestoreLead:
 		return restore(s)
 	case *aidapb.Command_ConvertLead:
-		return stopping(convert(s, b.ConvertLead))(s)
+		events, err := convert(s, b.ConvertLead)
+		return stopping(s, events, err)
 	case *aidapb.Command_StartSequence:
 		return startSequence(s, b.StartSequence, cmd.GetActor(), now)
 	case *aidapb.Command_AdvanceSequence:
@@ -310,23 +313,21 @@ func setAutonomy(s *aidapb.Lead, c *aidapb.SetAutonomy, now time.Time) ([]*aidap
 
 // stopping appends to a status move the events that stop the lead's sequence when the new
 // status ends it (converted, unqualified, archived).
-func stopping(events []*aidapb.Event, err error) func(s *aidapb.Lead) ([]*aidapb.Event, error) {
-	return func(s *aidapb.Lead) ([]*aidapb.Event, error) {
-		if err != nil || len(events) == 0 {
-			return events, err
-		}
-		var to string
-		switch d := events[0].GetData().(type) {
-		case *aidapb.Event_LeadStatusChanged:
-			to = d.LeadStatusChanged.GetTo()
-		case *aidapb.Event_LeadArchived:
-			to = StatusArchived
-		case *aidapb.Event_LeadConverted:
-			to = StatusConverted
-		}
-		if stoppable(to) {
-			events = append(events, stopSequence(s, "the lead is "+to)...)
-		}
-		return events, nil
+func stopping(s *aidapb.Lead, events []*aidapb.Event, err error) ([]*aidapb.Event, error) {
+	if err != nil || len(events) == 0 {
+		return events, err
 	}
+	var to string
+	switch d := events[0].GetData().(type) {
+	case *aidapb.Event_LeadStatusChanged:
+		to = d.LeadStatusChanged.GetTo()
+	case *aidapb.Event_LeadArchived:
+		to = StatusArchived
+	case *aidapb.Event_LeadConverted:
+		to = StatusConverted
+	}
+	if stoppable(to) {
+		events = append(events, stopSequence(s, "the lead is "+to)...)
+	}
+	return events, nil
 }
