@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 #
 # AIDA image: one binary, `aida serve` by default.
-# The builder has cgo and gcc (DuckDB and chroma-go need cgo); the runtime is
-# Debian slim with the C library the binary links against, CA certificates for
-# outbound TLS (LLM endpoints, SMTP) and curl for the container healthcheck.
+# Every dependency of today's binary is pure Go (SQLite through modernc.org,
+# PostgreSQL through pgx, embedded NATS), so it is built without cgo as a
+# static executable. The runtime is Debian slim with curl for the container
+# healthcheck and CA certificates for TLS to PostgreSQL or NATS.
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
-ENV CGO_ENABLED=1
+ENV CGO_ENABLED=0
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod \
     go mod download

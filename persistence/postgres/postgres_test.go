@@ -22,6 +22,9 @@ func TestMain(m *testing.M) { os.Exit(run(m)) }
 func run(m *testing.M) int {
 	s, err := pgtest.StartServer("")
 	switch {
+	case errors.Is(err, pgtest.ErrNotInstalled) && pgtest.Required():
+		fmt.Fprintln(os.Stderr, "postgres tests: CI=true, and", err)
+		return 1
 	case errors.Is(err, pgtest.ErrNotInstalled):
 		fmt.Fprintln(os.Stderr, "postgres tests skip:", err)
 	case err != nil:

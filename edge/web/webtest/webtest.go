@@ -110,12 +110,17 @@ func ExecPath() string {
 }
 
 // Start starts a headless Chromium (as root: without its sandbox) with one tab, and stops it
-// when the test ends, after checking the console. It skips the test when Chromium is absent.
+// when the test ends, after checking the console. When Chromium is absent it skips the test, or
+// fails it under CI=true: CI installs Chromium, so a missing one there is a broken machine.
 func Start(t testing.TB, opts ...Option) *Browser {
 	t.Helper()
 	path := ExecPath()
 	if path == "" {
-		t.Skip("browser test skipped: Chromium is not installed (neither /usr/bin/chromium nor `chromium` on PATH); on Debian: apt-get install chromium")
+		const missing = "Chromium is not installed (neither /usr/bin/chromium nor `chromium` on PATH); on Debian: apt-get install chromium"
+		if os.Getenv("CI") == "true" {
+			t.Fatal("browser test: " + missing + " (CI=true: browser tests must run)")
+		}
+		t.Skip("browser test skipped: " + missing)
 	}
 	o := options{width: 1280, height: 800, timeout: DefaultTimeout}
 	for _, opt := range opts {

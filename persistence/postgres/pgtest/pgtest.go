@@ -34,13 +34,20 @@ type Server struct {
 	dbs     atomic.Int64
 }
 
+// Required reports whether PostgreSQL's tests must run: under CI=true, CI installs PostgreSQL,
+// so a missing server fails the tests instead of skipping them.
+func Required() bool { return os.Getenv("CI") == "true" }
+
 // Start starts a server for one test and stops it when the test ends; it skips the test when
-// PostgreSQL is not installed. Prefer one server per package (StartServer in TestMain) and
-// NewDatabase per test.
+// PostgreSQL is not installed (fails it when Required). Prefer one server per package
+// (StartServer in TestMain) and NewDatabase per test.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s, err := StartServer("")
 	if errors.Is(err, ErrNotInstalled) {
+		if Required() {
+			t.Fatalf("pgtest: %v (CI=true: PostgreSQL tests must run)", err)
+		}
 		t.Skipf("pgtest: %v (install postgresql to run these tests)", err)
 	}
 	if err != nil {
