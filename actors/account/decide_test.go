@@ -9,9 +9,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/actors/account"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/persistence"
 )
 
 func TestCreate(t *testing.T) {
@@ -33,7 +33,7 @@ func TestCreate(t *testing.T) {
 	if s.GetHealth().GetScore() != 495 || s.GetHealth().GetCategory() != "poor" {
 		t.Errorf("health %v", s.GetHealth())
 	}
-	want := persistence.Index{Status: "onboarding", Owner: "user:ann", UniqueKey: "acme corp", Score: 495, Level: 1}
+	want := record.Index{Status: "onboarding", Owner: "user:ann", UniqueKey: "acme corp", Score: 495, Level: 1}
 	if got := account.Index(s); got != want {
 		t.Errorf("Index = %+v, want %+v", got, want)
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/persistence"
 )
 
 // Apply folds one event into s and returns the new state; s is nil for the creating event. It
@@ -82,12 +81,12 @@ func attach(s *aidapb.Account, d *aidapb.AccountDeal) {
 
 // Index returns the columns the account is listed by: its lifecycle, owner, normalised
 // company name (unique per account), health score (-1 before any) and autonomy level.
-func Index(s *aidapb.Account) persistence.Index {
+func Index(s *aidapb.Account) record.Index {
 	score := int32(-1)
 	if s.GetHealth() != nil {
 		score = s.GetHealth().GetScore()
 	}
-	return persistence.Index{
+	return record.Index{
 		Status:    s.GetLifecycle(),
 		Owner:     s.GetOwner(),
 		UniqueKey: NormalizeCompany(s.GetName()),

@@ -9,9 +9,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/actors/deal"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/persistence"
 )
 
 func TestCreate(t *testing.T) {
@@ -276,7 +276,7 @@ func TestApplyDecide(t *testing.T) {
 	if !proto.Equal(want, s) {
 		t.Errorf("state\n got: %v\nwant: %v", s, want)
 	}
-	wantIndex := persistence.Index{Status: "closed_lost", Owner: "user:ann", Score: 0, Amount: "15000.00", Level: 1}
+	wantIndex := record.Index{Status: "closed_lost", Owner: "user:ann", Score: 0, Amount: "15000.00", Level: 1}
 	if got := deal.Index(s); got != wantIndex {
 		t.Errorf("Index = %+v, want %+v", got, wantIndex)
 	}

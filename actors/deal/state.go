@@ -5,7 +5,6 @@ import (
 
 	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/persistence"
 )
 
 // Apply folds one event into s and returns the new state; s is nil for the creating event. It
@@ -113,8 +112,8 @@ func applyStage(s *aidapb.Deal, c *aidapb.DealStageChanged, e *aidapb.Event) {
 
 // Index returns the columns the deal is listed by: its stage, owner, probability, value and
 // autonomy level.
-func Index(s *aidapb.Deal) persistence.Index {
-	return persistence.Index{
+func Index(s *aidapb.Deal) record.Index {
+	return record.Index{
 		Status: s.GetStage(),
 		Owner:  s.GetOwner(),
 		Score:  s.GetProbability(),

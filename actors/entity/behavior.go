@@ -5,8 +5,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/persistence"
 )
 
 // Behavior is what the shell needs from a domain package for one kind. S is the state message
@@ -18,7 +18,7 @@ type Behavior[S proto.Message] struct {
 	// Apply folds e into s and returns the new state; it may mutate s.
 	Apply func(s S, e *aidapb.Event) S
 	// Index returns the columns the store lists s by.
-	Index func(s S) persistence.Index
+	Index func(s S) record.Index
 	// View wraps s in a reply.
 	View func(s S) *aidapb.Reply
 	// Reminders returns the reminders s has pending.

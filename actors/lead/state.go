@@ -5,7 +5,6 @@ import (
 
 	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/persistence"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -141,12 +140,12 @@ func applyUpdated(s *aidapb.Lead, u *aidapb.LeadUpdated) {
 // Index returns the columns a lead is listed by: status, source, owner, its normalised email
 // as the unique key, its qualification score (thousandths; -1 before any qualification) and its
 // autonomy level.
-func Index(s *aidapb.Lead) persistence.Index {
+func Index(s *aidapb.Lead) record.Index {
 	score := int32(-1)
 	if q := s.GetQualification(); q != nil {
 		score = q.GetScore()
 	}
-	return persistence.Index{
+	return record.Index{
 		Status:    s.GetStatus(),
 		Source:    s.GetSource(),
 		Owner:     s.GetOwner(),
