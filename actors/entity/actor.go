@@ -118,13 +118,16 @@ func (a *shell[S]) Receive(ctx actor.Context) {
 	}
 }
 
-// handle runs one command and returns the reply. A panic is answered and re-raised by
-// the deferred recover in safeHandle.
+// handle runs one command and returns the reply. A panic while handling it is recovered here:
+// the command is answered with an internal error, the panic is logged and counted
+// (aida_actor_panics_total), and the in-memory state is dropped, so the next command reloads
+// it from the store. The actor itself keeps running; protoactor's supervisor is not involved.
 func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 	defer func() {
 		if r := recover(); r != nil {
-			a.d.Logger.Error("entity actor panicked; it restarts and reloads from the store",
+			a.d.Logger.Error("entity actor panicked; the command failed and the state reloads from the store",
 				"kind", a.b.Kind, "id", a.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			a.d.Metrics.panicked(a.b.Kind)
 			a.unload()
 			reply = errorReply(fault.New(fault.Internal, "internal error in the %s actor", a.b.Kind))
 		}

@@ -10,8 +10,10 @@
 //  5. replies only after the append succeeded — nothing acknowledged is lost.
 //
 // A failed append, a version conflict included, discards the in-memory state: the next command
-// reloads it from the store. A panic is answered with an internal
-// error and re-raised, so protoactor's supervisor restarts the actor, which reloads from the store.
+// reloads it from the store. A panic while handling a command is
+// recovered by the shell: the command is answered with an internal error, the panic is logged
+// and counted (aida_actor_panics_total), and the state is dropped, so the next command reloads it
+// from the store. A panic elsewhere in the actor is protoactor's supervisor's to restart.
 // Commands carry their caller's deadline; one that waited past it in the mailbox is answered
 // "unavailable" without being applied, so an overloaded actor sheds load instead of queueing
 // forever. An actor idle for PassivateAfter stops; its state is already in the store.

@@ -123,8 +123,33 @@ func TestPassivationKeepsState(t *testing.T) {
 	}
 }
 
-func TestPanicRestartsFromStore(t *testing.T) {
+// panics returns aida_actor_panics_total of kind in env's registry.
+func panics(t *testing.T, kind string) float64 {
+	t.Helper()
+	mfs, err := env.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "aida_actor_panics_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" && l.GetValue() == kind {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// TestPanicReloadsFromStore: a command whose handling panics is answered Internal and counted;
+// the actor keeps running, and the next command sees the state reloaded from the store.
+func TestPanicReloadsFromStore(t *testing.T) {
 	ctx := deadline(t)
+	before := panics(t, kindProbe)
 	id := NewID()
 	c := capture("probe@example.com")
 	c.GetCaptureLead().AutonomyLevel = 3
@@ -135,6 +160,9 @@ func TestPanicRestartsFromStore(t *testing.T) {
 	_, err := env.gateway.Send(ctx, kindProbe, id, note("panic"))
 	if fault.CodeOf(err) != fault.Internal {
 		t.Fatalf("panicking command answered %v; want Internal", err)
+	}
+	if got := panics(t, kindProbe) - before; got != 1 {
+		t.Fatalf("aida_actor_panics_total{kind=%q} rose by %v; want 1", kindProbe, got)
 	}
 	r, err := env.gateway.Send(ctx, kindProbe, id, note("after"))
 	if err != nil {

@@ -53,7 +53,7 @@ func (h *hooks) set(f func(ctx context.Context, a persistence.Append) error) {
 const kindProbe = "probe"
 
 // panicky is the lead behaviour under another kind name, except that the note "panic" makes
-// Decide panic: it exercises supervision.
+// Decide panic: it exercises the shell's recovery.
 func panicky() Behavior[*aidapb.Lead] {
 	return Behavior[*aidapb.Lead]{Kind: kindProbe, Apply: lead.Apply, Index: lead.Index, View: leadView,
 		Reminders: (*aidapb.Lead).GetReminders,

@@ -7,6 +7,7 @@ type Metrics struct {
 	activations  *prometheus.CounterVec
 	passivations *prometheus.CounterVec
 	restarts     *prometheus.CounterVec
+	panics       *prometheus.CounterVec
 	active       *prometheus.GaugeVec
 }
 
@@ -22,11 +23,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		restarts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aida_actor_restarts_total", Help: "Entity actors restarted by supervision after a panic.",
 		}, []string{"kind"}),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aida_actor_panics_total",
+			Help: "Commands whose handling panicked: answered with an internal error, the state reloaded from the store.",
+		}, []string{"kind"}),
 		active: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "aida_actor_active", Help: "Entity actors resident in memory.",
 		}, []string{"kind"}),
 	}
-	reg.MustRegister(m.activations, m.passivations, m.restarts, m.active)
+	reg.MustRegister(m.activations, m.passivations, m.restarts, m.panics, m.active)
 	return m
 }
 
@@ -53,5 +58,11 @@ func (m *Metrics) restarted(kind string) {
 func (m *Metrics) stopped(kind string) {
 	if m != nil {
 		m.active.WithLabelValues(kind).Dec()
+	}
+}
+
+func (m *Metrics) panicked(kind string) {
+	if m != nil {
+		m.panics.WithLabelValues(kind).Inc()
 	}
 }
