@@ -3,6 +3,8 @@ package bus
 import (
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -61,6 +63,9 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		NoSigs:             true,
 		NoLog:              cfg.Logger == nil,
 	}
+	if err := checkPort(cfg.Host, cfg.Port); err != nil {
+		return nil, err
+	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("embedded nats: %w", err)
@@ -80,6 +85,21 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		}
 	}
 	return &Embedded{cfg: cfg, srv: srv}, nil
+}
+
+// checkPort fails at once with ErrPortInUse when host:port cannot be listened on. The server
+// itself reports a taken port only by never becoming ready, after its whole start timeout.
+func checkPort(host string, port int) error {
+	if port == RandomPort {
+		return nil
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%w: cannot listen on %s (is another aida or NATS server running? set AIDA_NATS_ADDR): %v",
+			ErrPortInUse, addr, err)
+	}
+	return ln.Close()
 }
 
 // Config returns the configuration the server runs with, defaults filled in and Port the

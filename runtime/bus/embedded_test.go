@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,21 @@ import (
 func TestStartEmbeddedNeedsStoreDir(t *testing.T) {
 	if _, err := StartEmbedded(EmbeddedConfig{Port: RandomPort}); !errors.Is(err, ErrNoStoreDir) {
 		t.Fatalf("got %v, want ErrNoStoreDir", err)
+	}
+}
+
+// TestStartEmbeddedTakenPort: a taken client port is reported as ErrPortInUse, naming the
+// address, instead of ErrNotReady after the start timeout.
+func TestStartEmbeddedTakenPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	_, err = StartEmbedded(EmbeddedConfig{StoreDir: t.TempDir(), Port: port})
+	if !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), "127.0.0.1:"+strconv.Itoa(port)) {
+		t.Fatalf("got %v, want ErrPortInUse naming 127.0.0.1:%d", err, port)
 	}
 }
 
