@@ -27,6 +27,7 @@ import (
 	"github.com/aidacrm/aida/persistence/sqlite"
 	"github.com/aidacrm/aida/runtime/bus"
 	"github.com/aidacrm/aida/runtime/cluster"
+	"github.com/aidacrm/aida/runtime/dirlock"
 	"github.com/aidacrm/aida/runtime/host"
 	"github.com/aidacrm/aida/runtime/reminder"
 )
@@ -82,8 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, cfg, logger, stdout)
 	}
 	if err != nil {
-		logger.Error("aida stopped", "err", err.Error())
-		fmt.Fprintf(stderr, "aida: %v\n", err)
+		fmt.Fprintf(stderr, "aida: %v\n", err) // once, for a person; the logs said what led to it
 		return 1
 	}
 	return 0
@@ -151,13 +151,14 @@ type system struct {
 	fail   func(error) // reports that serving stopped on its own
 	reg    *prometheus.Registry
 
-	store   persistence.Store
-	where   string // which store, for people
-	group   *persistence.Group
-	member  *cluster.Member
-	gateway *entity.Gateway
-	edge    *edge.Server
-	ln      net.Listener
+	dataLock *dirlock.Lock // nil: the data folder is not used
+	store    persistence.Store
+	where    string // which store, for people
+	group    *persistence.Group
+	member   *cluster.Member
+	gateway  *entity.Gateway
+	edge     *edge.Server
+	ln       net.Listener
 
 	nats            *bus.Embedded // nil with NATS_URL
 	natsURL         string
@@ -186,6 +187,7 @@ func newSystem(cfg Config, logger *slog.Logger, fail func(error)) *system {
 
 // add registers the system's components with h, in start order.
 func (s *system) add(h *host.Host) {
+	h.Add(host.Component{Name: "data folder", Start: s.lockData, Stop: func(context.Context) error { return s.dataLock.Release() }})
 	h.Add(host.Component{Name: "store", Start: s.startStore, Stop: func(context.Context) error { return s.store.Close() }})
 	h.Add(host.Component{Name: "group commit", Start: s.startGroup, Stop: func(context.Context) error { s.group.Stop(); return nil }})
 	h.Add(host.Component{Name: "nats server", Start: s.startNATS, Stop: s.stopNATS})
@@ -196,6 +198,16 @@ func (s *system) add(h *host.Host) {
 	h.Add(host.Component{Name: "agents", Start: s.startAgents, Stop: s.stopAgents})
 	h.Add(host.Component{Name: "nats commands", Start: s.startCommands, Stop: s.stopCommands})
 	h.Add(host.Component{Name: "http", Start: s.startHTTP, Stop: s.stopHTTP})
+}
+
+// lockData locks the data folder when this server keeps data in it (SQLite, the embedded NATS
+// store), so that a second aida on the same folder refuses to start instead of sharing it.
+func (s *system) lockData(context.Context) (err error) {
+	if s.cfg.DatabaseURL != "" && s.cfg.NATSURL != "" {
+		return nil
+	}
+	s.dataLock, err = dirlock.Acquire(s.cfg.DataDir)
+	return err
 }
 
 func (s *system) startStore(ctx context.Context) (err error) {
