@@ -17,11 +17,8 @@ import (
 	"github.com/aidacrm/aida/persistence"
 )
 
-// Page sizes.
-const (
-	maxPage         = 500
-	defaultTimeline = 100
-)
+// maxPage is the largest page a list answers.
+const maxPage = 500
 
 // listQuery reads the parameters every list takes (owner, sort, limit, cursor) and the one
 // naming the status column (status, stage or lifecycle), checked against allowed.
@@ -149,43 +146,4 @@ func parseState[M stateMessage](r persistence.Record, m M) error {
 		return fmt.Errorf("parse %s %s state: %w", r.Kind, r.ID, err)
 	}
 	return nil
-}
-
-// timeline answers GET /…/:id/timeline?after=&limit=.
-func (s *Server) timeline(kind string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := entityID(c, kind)
-		if err != nil {
-			return err
-		}
-		var fs fault.Fields
-		var after int64
-		if raw := trimmedQuery(c, "after"); raw != "" {
-			if after, err = strconv.ParseInt(raw, 10, 64); err != nil || after < 0 {
-				fs.Add("after", "must be a version, an integer from 0")
-			}
-		}
-		limit := intParam(c, "limit", defaultTimeline, 1, maxPage, &fs)
-		if err := fs.Err(); err != nil {
-			return err
-		}
-		ctx, cancel := s.requestContext(c)
-		defer cancel()
-		entries, err := s.entities.Timeline(ctx, kind, id, after, limit)
-		if err != nil {
-			return fmt.Errorf("timeline of %s %s: %w", kind, id, err)
-		}
-		out := rest.Timeline{Items: make([]rest.Entry, 0, len(entries))}
-		for _, e := range entries {
-			entry, err := rest.NewEntry(kind, e.Version, e.Type, e.Actor, e.EventID, e.Time, e.Data)
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", kind, id, err)
-			}
-			out.Items = append(out.Items, entry)
-		}
-		if len(entries) == limit && limit > 0 {
-			out.NextAfter = entries[len(entries)-1].Version
-		}
-		return c.JSON(out)
-	}
 }

@@ -1,12 +1,18 @@
 package edge
 
 import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/operation"
 	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/edge/web"
 )
@@ -18,85 +24,106 @@ const (
 	kindAccount = "account"
 )
 
-// routes registers the middleware and every route. rest's OpenAPI document lists the same
-// routes; a test keeps them equal.
-func (s *Server) routes() {
+// pathParams matches the {name} parameters of an OpenAPI path.
+var pathParams = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// routes registers the middleware and a route for every row of the operation table: rows with
+// an entity call through one handler, the others (lists, stats, the stream, operations) through
+// the handler this server has for them. A row without one is an error.
+func (s *Server) routes() error {
 	app := s.app
 	app.Use(s.withRequestID, s.observe, s.recoverPanic)
-
-	app.Get("/healthz", matched, func(c *fiber.Ctx) error { return c.JSON(rest.Status{Status: "ok"}) })
-	app.Get("/readyz", matched, s.readyz)
-	app.Get("/openapi.json", matched, func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(s.openapi)
-	})
-	app.Get("/metrics", matched, adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Gatherer, promhttp.HandlerOpts{})))
-
-	const leads, deals, accounts = "/api/v1/leads", "/api/v1/deals", "/api/v1/accounts"
-	app.Post(leads, matched, s.captureLead)
-	app.Get(leads, matched, s.listLeads)
-	app.Get(leads+"/:id", matched, s.get(kindLead))
-	app.Patch(leads+"/:id", matched, s.command(kindLead, rest.DecodeUpdateLead, fiber.StatusOK))
-	app.Delete(leads+"/:id", matched, s.archiveLead)
-	app.Post(leads+"/:id/restore", matched, s.restoreLead)
-	app.Post(leads+"/:id/status", matched, s.command(kindLead, rest.DecodeLeadStatus, fiber.StatusOK))
-	app.Post(leads+"/:id/autonomy", matched, s.command(kindLead, rest.DecodeAutonomy, fiber.StatusOK))
-	app.Post(leads+"/:id/notes", matched, s.command(kindLead, rest.DecodeNote, fiber.StatusCreated))
-	app.Post(leads+"/:id/convert", matched, s.convertLead)
-	app.Get(leads+"/:id/timeline", matched, s.timeline(kindLead))
-	app.Post(leads+"/:id/sequence", matched, s.command(kindLead, rest.DecodeStartSequence, fiber.StatusOK))
-	app.Delete(leads+"/:id/sequence", matched, s.stopSequence)
-	s.workRoutes(leads, kindLead)
-
-	app.Post(deals, matched, s.create(kindDeal, rest.DecodeCreateDeal))
-	app.Get(deals, matched, s.listDeals)
-	app.Get(deals+"/:id", matched, s.get(kindDeal))
-	app.Patch(deals+"/:id", matched, s.command(kindDeal, rest.DecodeUpdateDeal, fiber.StatusOK))
-	app.Post(deals+"/:id/stage", matched, s.command(kindDeal, rest.DecodeDealStage, fiber.StatusOK))
-	app.Post(deals+"/:id/autonomy", matched, s.command(kindDeal, rest.DecodeAutonomy, fiber.StatusOK))
-	app.Post(deals+"/:id/notes", matched, s.command(kindDeal, rest.DecodeNote, fiber.StatusCreated))
-	app.Get(deals+"/:id/timeline", matched, s.timeline(kindDeal))
-	s.workRoutes(deals, kindDeal)
-
-	app.Post(accounts, matched, s.create(kindAccount, rest.DecodeCreateAccount))
-	app.Get(accounts, matched, s.listAccounts)
-	app.Get(accounts+"/:id", matched, s.get(kindAccount))
-	app.Patch(accounts+"/:id", matched, s.command(kindAccount, rest.DecodeUpdateAccount, fiber.StatusOK))
-	app.Post(accounts+"/:id/autonomy", matched, s.command(kindAccount, rest.DecodeAutonomy, fiber.StatusOK))
-	app.Get(accounts+"/:id/timeline", matched, s.timeline(kindAccount))
-	app.Post(accounts+"/:id/onboarding", matched, s.startOnboarding)
-	app.Post(accounts+"/:id/milestones/:name/complete", matched,
-		s.commandAt(kindAccount, "name", rest.DecodeCompleteMilestone, fiber.StatusOK))
-	app.Post(accounts+"/:id/health", matched, s.command(kindAccount, rest.DecodeRecomputeHealth, fiber.StatusOK))
-	s.workRoutes(accounts, kindAccount)
-
-	s.statsRoutes()
-
-	if s.deps.Hub != nil {
-		app.Get("/api/v1/stream", matched, stream.Handler(s.deps.Hub, snapshots{s.entities}))
-	} else {
-		app.Get("/api/v1/stream", matched, func(c *fiber.Ctx) error {
-			return fault.New(fault.Unavailable, "the live stream is not running on this server")
-		})
+	own := s.ownHandlers()
+	for _, op := range operation.Table() {
+		h := own[op.Doc.ID]
+		if op.Call != nil {
+			h = s.operation(op)
+		}
+		if h == nil {
+			return fmt.Errorf("edge: no handler for operation %s (%s %s)", op.Doc.ID, op.Method, op.Path)
+		}
+		app.Add(op.Method, pathParams.ReplaceAllString(op.Path, ":$1"), matched, h)
 	}
 	// The dashboard: "/" and "/assets/…", registered last so the API keeps its routes.
 	if err := web.Register(app, matched); err != nil {
 		s.log.Error("the dashboard's embedded files are broken; / is not served", "err", err)
 	}
+	return nil
 }
 
-// workRoutes registers under base (/api/v1/leads …) the routes every kind has for its work:
-// tasks, flags, drafts and inbound signals.
-func (s *Server) workRoutes(base, kind string) {
-	app := s.app
-	app.Post(base+"/:id/tasks", matched, s.command(kind, rest.DecodeTask, fiber.StatusCreated))
-	app.Post(base+"/:id/tasks/:task_id/complete", matched, s.commandAt(kind, "task_id", rest.DecodeCompleteTask, fiber.StatusOK))
-	app.Put(base+"/:id/flags/:name", matched, s.commandAt(kind, "name", rest.DecodeSetFlag, fiber.StatusOK))
-	app.Delete(base+"/:id/flags/:name", matched, s.clearFlag(kind))
-	app.Post(base+"/:id/drafts", matched, s.command(kind, rest.DecodeDraft, fiber.StatusCreated))
-	app.Post(base+"/:id/drafts/:draft_id/approve", matched, s.commandAt(kind, "draft_id", rest.DecodeApproveDraft, fiber.StatusOK))
-	app.Post(base+"/:id/drafts/:draft_id/discard", matched, s.commandAt(kind, "draft_id", rest.DecodeDiscardDraft, fiber.StatusOK))
-	app.Post(base+"/:id/signals", matched, s.command(kind, rest.DecodeSignal, fiber.StatusOK))
+// ownHandlers are the handlers of the operations without an entity call, by operation ID.
+func (s *Server) ownHandlers() map[string]fiber.Handler {
+	streamHandler := func(c *fiber.Ctx) error {
+		return fault.New(fault.Unavailable, "the live stream is not running on this server")
+	}
+	if s.deps.Hub != nil {
+		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities})
+	}
+	return map[string]fiber.Handler{
+		"listLeads":     s.listLeads,
+		"listDeals":     s.listDeals,
+		"listAccounts":  s.listAccounts,
+		"statsOverview": s.overviewHandler(),
+		"stream":        streamHandler,
+		"healthz":       func(c *fiber.Ctx) error { return c.JSON(rest.Status{Status: "ok"}) },
+		"readyz":        s.readyz,
+		"metrics":       adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Gatherer, promhttp.HandlerOpts{})),
+		"openapi": func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+			return c.Send(s.openapi)
+		},
+	}
+}
+
+// operation answers a request for op: it turns the path, the documented query parameters and
+// the body into the operation's Input, runs it, and writes its Result.
+func (s *Server) operation(op operation.Operation) fiber.Handler {
+	hasID := strings.Contains(op.Path, "{id}")
+	return func(c *fiber.Ctx) error {
+		in := operation.Input{Body: c.Body(), RequestID: requestID(c)}
+		if hasID {
+			id, err := entityID(c, op.Kind)
+			if err != nil {
+				return err
+			}
+			in.ID = id
+		}
+		if op.Param != "" {
+			in.Param = pathParam(c, op.Param)
+		}
+		for _, q := range op.Doc.Query {
+			if v := trimmedQuery(c, q.Name); v != "" {
+				if in.Query == nil {
+					in.Query = map[string]string{}
+				}
+				in.Query[q.Name] = v
+			}
+		}
+		actor, err := actorOf(c)
+		if err != nil {
+			return err
+		}
+		in.Actor = actor
+		ctx, cancel := s.requestContext(c)
+		defer cancel()
+		res, err := op.Run(ctx, s.entities, in)
+		if err != nil {
+			return err
+		}
+		if res.Location != "" {
+			c.Set(fiber.HeaderLocation, res.Location)
+		}
+		return c.Status(res.Status).JSON(res.Body)
+	}
+}
+
+// pathParam returns the path parameter name, URL-decoded when it decodes.
+func pathParam(c *fiber.Ctx, name string) string {
+	raw := c.Params(name)
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
 }
 
 // matched marks the request as taken by a route, so that metrics and logs name its template.

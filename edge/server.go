@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/operation"
 )
 
 // Server is the HTTP edge: a fiber app over Entities.
@@ -38,7 +38,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := rest.OpenAPI()
+	doc, err := operation.OpenAPI()
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		IdleTimeout:           2 * time.Minute,
 		ErrorHandler:          s.errorHandler,
 	})
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

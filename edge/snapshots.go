@@ -8,6 +8,7 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/operation"
 	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/persistence"
 )
@@ -45,7 +46,7 @@ func (s snapshots) Get(ctx context.Context, kind, id string) (stream.Item, bool,
 	if err != nil {
 		return stream.Item{}, false, err
 	}
-	v, err := view(reply)
+	v, err := operation.View(reply)
 	if err != nil {
 		return stream.Item{}, false, err
 	}

@@ -10,38 +10,37 @@ import (
 
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/api/signal"
 )
 
-// The inbound signal types: <channel>.<what>, as on the subject crm.inbound.<type>.
+// The inbound signal types: <channel>.<what>, as on the subject crm.inbound.<type>; api/signal
+// names them once for every door.
 const (
-	SignalEmailReplied      = "email.replied"
-	SignalEmailOpened       = "email.opened"
-	SignalEmailClicked      = "email.clicked"
-	SignalEmailBounced      = "email.bounced"
-	SignalEmailUnsubscribed = "email.unsubscribed"
-	SignalSMSReplied        = "sms.replied"
-	SignalSMSOptedOut       = "sms.opted_out"
+	SignalEmailReplied      = signal.EmailReplied
+	SignalEmailOpened       = signal.EmailOpened
+	SignalEmailClicked      = signal.EmailClicked
+	SignalEmailBounced      = signal.EmailBounced
+	SignalEmailUnsubscribed = signal.EmailUnsubscribed
+	SignalSMSReplied        = signal.SMSReplied
+	SignalSMSOptedOut       = signal.SMSOptedOut
 )
 
 // Signal bounds.
 const (
-	KeptSignals  = 64    // signal IDs an entity remembers to drop redeliveries
-	KeptContacts = 5     // contact times kept for the health score's engagement
-	MaxSignalID  = 200   // characters
-	MaxReplyText = 10000 // characters of a reply's text kept in the event
+	KeptSignals  = 64           // signal IDs an entity remembers to drop redeliveries
+	KeptContacts = 5            // contact times kept for the health score's engagement
+	MaxSignalID  = signal.MaxID // characters
+	MaxReplyText = 10000        // characters of a reply's text kept in the event
 )
 
 // SignalTypes returns the signal types in the order of the constants.
-func SignalTypes() []string {
-	return []string{SignalEmailReplied, SignalEmailOpened, SignalEmailClicked, SignalEmailBounced,
-		SignalEmailUnsubscribed, SignalSMSReplied, SignalSMSOptedOut}
-}
+func SignalTypes() []string { return signal.Types() }
 
 // IsReply reports whether a signal type is a reply on any channel.
-func IsReply(typ string) bool { return typ == SignalEmailReplied || typ == SignalSMSReplied }
+func IsReply(typ string) bool { return signal.IsReply(typ) }
 
 // IsOptOut reports whether a signal type asks for no more messages.
-func IsOptOut(typ string) bool { return typ == SignalEmailUnsubscribed || typ == SignalSMSOptedOut }
+func IsOptOut(typ string) bool { return signal.IsOptOut(typ) }
 
 // SignalEventType returns the event type of signal typ on kind: crm.lead.email_replied.
 func SignalEventType(kind, typ string) string {

@@ -3,6 +3,7 @@ package rest
 import (
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/api/signal"
 )
 
 // TaskRequest is the body of POST /api/v1/{leads,deals,accounts}/:id/tasks.
@@ -166,11 +167,12 @@ func decodeDecision(draftID string, approve bool, body []byte) (*aidapb.Command,
 }
 
 // SignalRequest is the body of POST /api/v1/{leads,deals,accounts}/:id/signals: an inbound
-// signal (a reply, an open, a bounce, an opt-out), the same as a message on
-// crm.inbound.<type>.
+// signal (a reply, an open, a click, a bounce, an opt-out), the same as a message on
+// crm.inbound.<type>, whose body names its ID "id".
 type SignalRequest struct {
-	SignalID string   `json:"signal_id" doc:"required, at most 200 characters; a signal the entity already applied changes nothing"`
-	Type     string   `json:"type" doc:"required: email.replied, email.opened, email.bounced, email.unsubscribed, sms.replied or sms.opted_out"`
+	SignalID string   `json:"signal_id" doc:"the signal's ID (or give it as id, as on NATS), at most 200 characters; one of the two is required; a signal the entity already applied changes nothing"`
+	ID       string   `json:"id" doc:"the same as signal_id, the name a crm.inbound message's body gives it; when both are given they must be equal"`
+	Type     string   `json:"type" doc:"required: email.replied, email.opened, email.clicked, email.bounced, email.unsubscribed, sms.replied or sms.opted_out"`
 	At       DateTime `json:"at" doc:"when it happened, RFC 3339; default now"`
 	From     string   `json:"from" doc:"the sender's address or number"`
 	Subject  string   `json:"subject"`
@@ -184,10 +186,18 @@ func DecodeSignal(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	text(&fs, "signal_id", &r.SignalID, maxShort)
-	required(&fs, "signal_id", r.SignalID)
+	text(&fs, "signal_id", &r.SignalID, signal.MaxID)
+	text(&fs, "id", &r.ID, signal.MaxID)
+	switch {
+	case r.SignalID == "" && r.ID == "":
+		fs.Add("signal_id", "is required (or id): a signal without an ID could be applied twice")
+	case r.SignalID == "":
+		r.SignalID = r.ID
+	case r.ID != "" && r.ID != r.SignalID:
+		fs.Add("id", "differs from signal_id; give one of them")
+	}
 	if required(&fs, "type", r.Type) {
-		oneOf(&fs, "type", &r.Type, signalTypes)
+		oneOf(&fs, "type", &r.Type, signal.Types())
 	}
 	at := instant(&fs, "at", &r.At)
 	text(&fs, "from", &r.From, maxEmail)

@@ -30,12 +30,10 @@ var (
 	// LeadStatuses are the statuses a lead can be moved to with POST /leads/:id/status.
 	leadStatuses = []string{"new", "contacted", "qualified", "unqualified"}
 	// leadFilterStatuses are the statuses a lead list can be filtered by.
-	leadFilterStatuses = []string{"new", "contacted", "qualified", "unqualified", "converted", "archived"}
-	dealStages         = []string{"prospect", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"}
-	lifecycles         = []string{"onboarding", "active", "at_risk", "churned", "expansion_ready"}
-	draftChannels      = []string{"email", "sms"}
-	signalTypes        = []string{"email.replied", "email.opened", "email.bounced", "email.unsubscribed",
-		"sms.replied", "sms.opted_out"}
+	leadFilterStatuses  = []string{"new", "contacted", "qualified", "unqualified", "converted", "archived"}
+	dealStages          = []string{"prospect", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"}
+	lifecycles          = []string{"onboarding", "active", "at_risk", "churned", "expansion_ready"}
+	draftChannels       = []string{"email", "sms"}
 	sequenceTypes       = []string{"welcome", "nurture", "re_engagement"}
 	onboardingTemplates = []string{"standard", "enterprise", "self_service"}
 )

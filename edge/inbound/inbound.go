@@ -13,7 +13,8 @@
 //	{"id":"<message id>","lead_id":"<id>","at":"2026-11-26T10:00:00Z","from":"…","subject":"Re: …","text":"…"}
 //
 // The signal's type is the NATS subject after crm.inbound. (email.replied …). Its ID is the
-// Nats-Msg-Id header, else the object's id, else the stream sequence.
+// Nats-Msg-Id header, else the object's id; a signal with neither is refused (dropped and
+// logged), since nothing could keep it from taking effect twice.
 package inbound
 
 import (
@@ -149,7 +150,8 @@ func Parse(m bus.Message) (kind, id string, cmd *aidapb.Command, err error) {
 		sig.SignalId = msg.ID
 	}
 	if sig.SignalId == "" {
-		sig.SignalId = fmt.Sprintf("seq-%d", m.StreamSeq)
+		return "", "", nil, fmt.Errorf("%w: no ID (set the Nats-Msg-Id header or the body's id): "+
+			"a signal without one could take effect twice", ErrBadSignal)
 	}
 	at := msg.At
 	if msg.SpecVersion != "" {

@@ -20,6 +20,7 @@ const cloudEvent = `{"specversion":"1.0","id":"msg-1","source":"mailer","type":"
 
 const flat = `{"id":"msg-2","lead_id":"l2","at":"2026-11-26T11:00:00+01:00","from":"bob@acme.test","subject":"Re: hi","text":"Call me"}`
 
+// msg is a message as JetStream delivers it, without a Nats-Msg-Id.
 func msg(subject, data string) bus.Message {
 	return bus.Message{Subject: subject, Data: []byte(data), StreamSeq: 42, Delivered: 1}
 }
@@ -51,10 +52,10 @@ func TestParseFlat(t *testing.T) {
 		kind, id   string
 	}{
 		{"lead", flat, "lead", "l2"},
-		{"deal", `{"deal_id":"d1"}`, "deal", "d1"},
-		{"account", `{"account_id":"a1"}`, "account", "a1"},
-		{"lead before deal", `{"deal_id":"d1","lead_id":"l1","account_id":"a1"}`, "lead", "l1"},
-		{"deal before account", `{"account_id":"a1","deal_id":"d1"}`, "deal", "d1"},
+		{"deal", `{"id":"m","deal_id":"d1"}`, "deal", "d1"},
+		{"account", `{"id":"m","account_id":"a1"}`, "account", "a1"},
+		{"lead before deal", `{"id":"m","deal_id":"d1","lead_id":"l1","account_id":"a1"}`, "lead", "l1"},
+		{"deal before account", `{"id":"m","account_id":"a1","deal_id":"d1"}`, "deal", "d1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,11 +89,11 @@ func TestParseTime(t *testing.T) {
 		name, data string
 		at         time.Time // zero: none
 	}{
-		{"flat without at", `{"lead_id":"l1"}`, time.Time{}},
-		{"flat reads at, not time", `{"lead_id":"l1","time":"2026-01-01T00:00:00Z"}`, time.Time{}},
-		{"cloud event without time", `{"specversion":"1.0","subject":"lead/l1"}`, time.Time{}},
-		{"cloud event reads time, not at", `{"specversion":"1.0","subject":"lead/l1","at":"2026-01-01T00:00:00Z"}`, time.Time{}},
-		{"cloud event time", `{"specversion":"1.0","subject":"lead/l1","time":"2026-01-02T03:04:05.5Z"}`,
+		{"flat without at", `{"id":"m","lead_id":"l1"}`, time.Time{}},
+		{"flat reads at, not time", `{"id":"m","lead_id":"l1","time":"2026-01-01T00:00:00Z"}`, time.Time{}},
+		{"cloud event without time", `{"id":"m","specversion":"1.0","subject":"lead/l1"}`, time.Time{}},
+		{"cloud event reads time, not at", `{"id":"m","specversion":"1.0","subject":"lead/l1","at":"2026-01-01T00:00:00Z"}`, time.Time{}},
+		{"cloud event time", `{"id":"m","specversion":"1.0","subject":"lead/l1","time":"2026-01-02T03:04:05.5Z"}`,
 			time.Date(2026, 1, 2, 3, 4, 5, 5e8, time.UTC)},
 	}
 	for _, tt := range tests {
@@ -111,8 +112,8 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestParseCloudEventWithoutData(t *testing.T) {
-	for _, data := range []string{`{"specversion":"1.0","subject":"deal/d1"}`, `{"specversion":"1.0","subject":"deal/d1","data":null}`,
-		`{"specversion":"1.0","subject":"deal/d1","data":{}}`} {
+	for _, data := range []string{`{"id":"m","specversion":"1.0","subject":"deal/d1"}`, `{"id":"m","specversion":"1.0","subject":"deal/d1","data":null}`,
+		`{"id":"m","specversion":"1.0","subject":"deal/d1","data":{}}`} {
 		kind, id, cmd, err := inbound.Parse(msg("crm.inbound.email.bounced", data))
 		if err != nil {
 			t.Fatalf("%s: %v", data, err)
@@ -132,8 +133,6 @@ func TestParseSignalID(t *testing.T) {
 		{"header first, flat", "hdr-2", flat, "hdr-2"},
 		{"then the id", "", cloudEvent, "msg-1"},
 		{"then the flat id", "", flat, "msg-2"},
-		{"then the sequence", "", `{"lead_id":"l1"}`, "seq-42"},
-		{"empty id", "", `{"id":"","specversion":"1.0","subject":"lead/l1"}`, "seq-42"},
 	}
 	for _, tt := range tests {
 		m := msg("crm.inbound.email.replied", tt.data)
@@ -144,6 +143,18 @@ func TestParseSignalID(t *testing.T) {
 		}
 		if got := cmd.GetRecordSignal().GetSignalId(); got != tt.want {
 			t.Errorf("%s: signal ID = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestParseRefusesSignalWithoutID: without a Nats-Msg-Id and an id in the body nothing could
+// keep a signal from taking effect twice, so it is refused.
+func TestParseRefusesSignalWithoutID(t *testing.T) {
+	for _, data := range []string{`{"lead_id":"l1"}`, `{"id":"","specversion":"1.0","subject":"lead/l1"}`} {
+		m := msg("crm.inbound.email.replied", data)
+		m.MsgID = ""
+		if _, _, _, err := inbound.Parse(m); !errors.Is(err, inbound.ErrBadSignal) || !strings.Contains(err.Error(), "Nats-Msg-Id") {
+			t.Errorf("%s: %v, want ErrBadSignal saying how to give an ID", data, err)
 		}
 	}
 }

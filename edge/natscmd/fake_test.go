@@ -33,6 +33,16 @@ var (
 
 var errNotFaked = fault.New(fault.Internal, "not faked")
 
+func (f *fakeEntities) List(context.Context, persistence.Query) (persistence.Page, error) {
+	return persistence.Page{}, errNotFaked
+}
+
+func (f *fakeEntities) Aggregate(context.Context, string) ([]persistence.Tally, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeEntities) Ready(context.Context) error { return nil }
+
 func (f *fakeEntities) Capture(ctx context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error) {
 	if f.capture == nil {
 		return nil, false, errNotFaked

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/aidacrm/aida/api/fault"
+	"github.com/aidacrm/aida/edge/operation"
 )
 
 // Server answers command requests on aida.cmd.> by calling the entities.
@@ -18,7 +19,7 @@ type Server struct {
 	nc       *nats.Conn
 	entities Entities
 	cfg      config
-	table    map[string]map[string]command
+	table    map[string]map[string]operation.Operation
 	sem      chan struct{}  // one token per running request
 	wg       sync.WaitGroup // the running requests
 
@@ -36,7 +37,7 @@ func New(nc *nats.Conn, entities Entities, opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{nc: nc, entities: entities, cfg: cfg, sem: make(chan struct{}, cfg.concurrency)}
-	s.table = s.commands()
+	s.table = commands()
 	return s
 }
 
@@ -142,7 +143,7 @@ func (s *Server) run(ctx context.Context, msg *nats.Msg, requestID string) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	cmd, err := s.lookup(t, req.Command)
+	op, err := s.lookup(t, req.Command)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -157,7 +158,7 @@ func (s *Server) run(ctx context.Context, msg *nats.Msg, requestID string) (int,
 			actor = a
 		}
 	}
-	return cmd.run(ctx, &call{target: t, data: req.Data, actor: actor, requestID: requestID})
+	return s.runOperation(ctx, &op, t, req.Data, actor, requestID)
 }
 
 // requestID returns the request's Aida-Request-Id, or a new one.

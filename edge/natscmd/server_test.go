@@ -243,7 +243,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 			body: "add_note", status: 201},
 		{kind: "deal", id: dealID, command: "timeline", method: "Timeline", status: 200,
 			check: func(t *testing.T, s seen, _ json.RawMessage) {
-				if s.after != 0 || s.limit != defaultTimeline {
+				if s.after != 0 || s.limit != 100 {
 					t.Errorf("timeline defaults: %+v", s)
 				}
 			}},
@@ -310,8 +310,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	s := New(nc, &fakeEntities{})
-	for kind, cmds := range s.commands() {
+	for kind, cmds := range commands() {
 		for name := range cmds {
 			if !covered[kind+" "+name] {
 				t.Errorf("command %s %s has no round-trip case", kind, name)

@@ -1,7 +1,8 @@
-package rest
+package operation
 
 import (
 	"encoding/json"
+	"github.com/aidacrm/aida/api/rest"
 	"regexp"
 	"strings"
 	"testing"
@@ -157,8 +158,8 @@ func TestOpenAPIStatsAndSorts(t *testing.T) {
 		for _, e := range enum {
 			got = append(got, e.(string))
 		}
-		if strings.Join(got, ",") != strings.Join(Sorts(kind), ",") {
-			t.Errorf("GET %s sort enum %v, want %v", path, got, Sorts(kind))
+		if strings.Join(got, ",") != strings.Join(rest.Sorts(kind), ",") {
+			t.Errorf("GET %s sort enum %v, want %v", path, got, rest.Sorts(kind))
 		}
 	}
 }
