@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,5 +113,28 @@ func TestStreamConfigDefaults(t *testing.T) {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStartEmbeddedPortTaken: a taken client port is reported at once, not after the start
+// timeout, with the address in the error.
+func TestStartEmbeddedPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	start := time.Now()
+	e, err := StartEmbedded(EmbeddedConfig{StoreDir: t.TempDir(), Port: port, StartTimeout: 30 * time.Second})
+	if err == nil {
+		e.Shutdown()
+		t.Fatal("started on a taken port")
+	}
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), strconv.Itoa(port)) {
+		t.Errorf("error %q, want ErrStart naming port %d", err, port)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("reported after %s, want at once", d)
 	}
 }

@@ -5,6 +5,9 @@ import "errors"
 // ErrNoStoreDir: an embedded server needs a directory for its JetStream file store.
 var ErrNoStoreDir = errors.New("embedded nats: no store dir")
 
+// ErrStart: the embedded server failed to start, for example because its client port is taken.
+var ErrStart = errors.New("embedded nats: start failed")
+
 // ErrNotReady: the embedded server did not accept connections within its start timeout.
 var ErrNotReady = errors.New("embedded nats: not ready")
 
