@@ -25,6 +25,9 @@
 //   - The journal is also the outbox: every row starts unpublished; Unpublished returns them in
 //     commit order per entity, and MarkPublished marks them.
 //
+// Store is one contract for the backends and persistence/storetest; its users each declare the
+// role they call (entities, queries, outbox, reminders: see Store), never the whole of it.
+//
 // Group (group.go) batches the appends of many concurrent callers into few transactions.
 //
 // What backends share lives here too: Validate (the shape of an Append), Writer (the attempts

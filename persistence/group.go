@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/metric"
 )
 
 // Group defaults.
@@ -36,7 +38,7 @@ const (
 //   - Stop refuses new appends (ErrClosed), writes everything already queued and waits for the
 //     writers to return.
 type Group struct {
-	store   Store
+	store   Committer
 	cfg     groupConfig
 	queue   chan *groupCall
 	wg      sync.WaitGroup
@@ -54,8 +56,16 @@ type groupCall struct {
 	done  chan error // buffered: a writer never blocks on a caller that left
 }
 
+// Committer commits a batch of appends, one error per item: the entities role of Store.Append,
+// the only method a Group calls.
+type Committer interface {
+	Append(ctx context.Context, batch []Append) []error
+}
+
+var _ Committer = Store(nil)
+
 // NewGroup returns a group writing to store; call Start before Append and Stop when done.
-func NewGroup(store Store, opts ...GroupOption) *Group {
+func NewGroup(store Committer, opts ...GroupOption) *Group {
 	cfg := groupConfig{
 		queue:   DefaultGroupQueue,
 		batch:   DefaultGroupBatch,
@@ -225,85 +235,18 @@ type groupMetrics struct {
 }
 
 func newGroupMetrics(reg prometheus.Registerer) *groupMetrics {
-	m := &groupMetrics{
-		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+	// Two groups on one registry share the metrics; a failed registration is not logged (a
+	// Group has no logger) and leaves the histogram unregistered.
+	return &groupMetrics{
+		latency: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "aida_store_append_seconds",
 			Help:    "Time from queueing an append in the group to its answer.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
-		}),
-		size: prometheus.NewHistogram(prometheus.HistogramOpts{
+		}), nil),
+		size: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "aida_store_batch_size",
 			Help:    "Appends written per store transaction by the group.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
-		}),
+		}), nil),
 	}
-	m.latency = registerHistogram(reg, m.latency)
-	m.size = registerHistogram(reg, m.size)
-	return m
-}
-
-// registerHistogram registers h, or reuses the histogram already registered under its name
-// (two groups on one registry share the metrics). Other registration errors leave h unregistered.
-func registerHistogram(reg prometheus.Registerer, h prometheus.Histogram) prometheus.Histogram {
-	err := reg.Register(h)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(prometheus.Histogram); ok {
-			return existing
-		}
-	}
-	return h
-}
-
-// GroupOption configures a Group.
-type GroupOption func(*groupConfig)
-
-type groupConfig struct {
-	queue      int
-	batch      int
-	writers    int
-	timeout    time.Duration
-	now        func() time.Time
-	registerer prometheus.Registerer
-}
-
-// WithQueueSize bounds the queue of waiting appends (default DefaultGroupQueue; minimum 1).
-func WithQueueSize(n int) GroupOption {
-	return func(c *groupConfig) { c.queue = max(n, 1) }
-}
-
-// WithMaxBatch sets the most appends written in one transaction (default DefaultGroupBatch).
-func WithMaxBatch(n int) GroupOption {
-	return func(c *groupConfig) { c.batch = max(n, 1) }
-}
-
-// WithWriters sets the number of concurrent writers: 1 for SQLite (the default), a few (4) for
-// PostgreSQL.
-func WithWriters(n int) GroupOption {
-	return func(c *groupConfig) { c.writers = max(n, 1) }
-}
-
-// WithBatchTimeout bounds a batch whose callers came without a deadline
-// (default DefaultGroupTimeout).
-func WithBatchTimeout(d time.Duration) GroupOption {
-	return func(c *groupConfig) {
-		if d > 0 {
-			c.timeout = d
-		}
-	}
-}
-
-// WithGroupClock sets the clock used to measure append latency (default time.Now).
-func WithGroupClock(now func() time.Time) GroupOption {
-	return func(c *groupConfig) {
-		if now != nil {
-			c.now = now
-		}
-	}
-}
-
-// WithRegisterer registers the group's metrics: aida_store_append_seconds (latency from queueing
-// to answer) and aida_store_batch_size (appends per transaction).
-func WithRegisterer(reg prometheus.Registerer) GroupOption {
-	return func(c *groupConfig) { c.registerer = reg }
 }

@@ -104,8 +104,20 @@ type Tally struct {
 	Weighted string
 }
 
-// Store is the contract every backend meets; persistence/storetest checks it.
+// Store is the contract every backend meets (sqlite, postgres); persistence/storetest checks
+// it. Its methods fall in four roles, and each user declares the role it needs where it uses
+// it, so that no component holds more of the store than it calls:
+//
+//	role       methods                                                    declared by
+//	entities   Load, Append, FindUnique                                   actors/entity (Loader, Reader), Group (Committer)
+//	queries    List, Aggregate, Journal                                   actors/entity (Reader), edge/stats (Source)
+//	outbox     Unpublished, MarkPublished                                 runtime/bus (Outbox, the relay)
+//	reminders  DueReminders, NextReminder, RetryReminder, DeleteReminder  runtime/reminder (Store, the scheduler)
+//
+// Ping and Close belong to whoever owns the store (cmd/aida).
 type Store interface {
+	// Entities.
+
 	// Load returns the snapshot of (kind, id) or ErrNotFound.
 	Load(ctx context.Context, kind, id string) (Record, error)
 	// Append commits the appends; the result holds one error (nil on success) per item, in
@@ -115,6 +127,9 @@ type Store interface {
 	Append(ctx context.Context, batch []Append) []error
 	// FindUnique returns the ID of the entity of kind holding the unique key, or ErrNotFound.
 	FindUnique(ctx context.Context, kind, key string) (string, error)
+
+	// Queries.
+
 	// List returns a page of snapshots matching q, in the order q.Sort, read in that order from
 	// an index. Paging is by key: a page starts after the sort key and id of the cursor's row,
 	// so rows inserted meanwhile neither repeat nor hide rows of later pages (a row whose key
@@ -129,10 +144,16 @@ type Store interface {
 	// Journal returns up to limit entries of (kind, id) with version > after, in version order.
 	// A non-positive limit means 500 (EntryLimit), here and in Unpublished.
 	Journal(ctx context.Context, kind, id string, after int64, limit int) ([]Entry, error)
+
+	// Outbox.
+
 	// Unpublished returns up to limit unpublished entries, oldest commit first.
 	Unpublished(ctx context.Context, limit int) ([]Entry, error)
 	// MarkPublished marks the entries with these event IDs published.
 	MarkPublished(ctx context.Context, eventIDs []string) error
+
+	// Reminders.
+
 	// DueReminders returns up to limit reminders with DueAt <= now, earliest first.
 	DueReminders(ctx context.Context, now time.Time, limit int) ([]Reminder, error)
 	// NextReminder returns the earliest DueAt of all reminders, or ErrNotFound when there is none.
@@ -142,6 +163,9 @@ type Store interface {
 	RetryReminder(ctx context.Context, kind, id, name, token string, next time.Time) error
 	// DeleteReminder deletes the reminder (kind, id, name) if its token is still token.
 	DeleteReminder(ctx context.Context, kind, id, name, token string) error
+
+	// Lifecycle.
+
 	// Ping tells whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

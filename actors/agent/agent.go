@@ -15,8 +15,9 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 	"github.com/aidacrm/aida/runtime/metric"
 )
 
@@ -30,7 +31,7 @@ type Entities interface {
 
 // Consumer runs a handler on a durable JetStream consumer until ctx ends; *bus.Bus is one.
 type Consumer interface {
-	Consume(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error
+	Consume(ctx context.Context, cfg consumer.Config, h consumer.Handler) error
 }
 
 // Defaults of Config.
@@ -69,7 +70,7 @@ func (c *Config) defaults() {
 }
 
 // Agent is one background agent: a durable consumer of some event types and what it does with
-// each event.
+// each event. New makes one from the agent table (Specs).
 type Agent struct {
 	name     string
 	filters  []string
@@ -91,17 +92,12 @@ func (a *Agent) Durable() string { return "agent-" + a.name }
 // Filters returns the event types the agent consumes.
 func (a *Agent) Filters() []string { return a.filters }
 
-func newAgent(name string, filters []string, e Entities, cfg Config) *Agent {
-	cfg.defaults()
-	return &Agent{name: name, filters: filters, entities: e, cfg: cfg, metrics: newMetrics(cfg.Registerer, cfg.Logger)}
-}
-
 // Run consumes the agent's events until ctx ends, then returns nil. It supervises itself: when
 // the consumer stops with an error it is restarted after a backoff that doubles up to a minute.
 func (a *Agent) Run(ctx context.Context, c Consumer) error {
 	backoff := time.Second
 	for {
-		err := c.Consume(ctx, bus.ConsumerConfig{Durable: a.Durable(), Filters: a.filters, Concurrency: concurrency,
+		err := c.Consume(ctx, consumer.Config{Durable: a.Durable(), Filters: a.filters, Concurrency: concurrency,
 			KeyFunc: entityKey, Registerer: a.cfg.Registerer, Logger: a.cfg.Logger}, a.Handle)
 		if ctx.Err() != nil {
 			return nil
@@ -122,7 +118,7 @@ const concurrency = 4
 
 // entityKey returns the CloudEvents subject of an envelope (lead/<id>) without decoding it: the
 // relay writes it with encoding/json, so the attribute reads "subject":"…" with no spaces.
-func entityKey(m bus.Message) string {
+func entityKey(m consumer.Message) string {
 	const attr = `"subject":"`
 	i := bytes.Index(m.Data, []byte(attr))
 	if i < 0 {
@@ -136,10 +132,10 @@ func entityKey(m bus.Message) string {
 	return string(rest[:j])
 }
 
-// Handle handles one message of the stream: it is the bus.Handler Run consumes with. A panic is
-// recovered and the message redelivered; an error the entities call transient is returned (the
-// message is redelivered); anything else is logged and the message acknowledged.
-func (a *Agent) Handle(ctx context.Context, m bus.Message) (err error) {
+// Handle handles one message of the stream: it is the consumer.Handler Run consumes with. A
+// panic is recovered and the message redelivered; an error the entities call transient is
+// returned (the message is redelivered); anything else is logged and the message acknowledged.
+func (a *Agent) Handle(ctx context.Context, m consumer.Message) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			a.cfg.Logger.Error("agent panicked; the message is redelivered", "agent", a.name, "subject", m.Subject,
@@ -152,7 +148,7 @@ func (a *Agent) Handle(ctx context.Context, m bus.Message) (err error) {
 	if err != nil {
 		a.cfg.Logger.Warn("agent dropped a message it cannot read", "agent", a.name, "subject", m.Subject, "err", err)
 		a.metrics.handled(a.name, "unreadable")
-		return fmt.Errorf("%w: %w", bus.ErrPoison, err)
+		return fmt.Errorf("%w: %w", consumer.ErrPoison, err)
 	}
 	err = a.handle(ctx, ev)
 	if err == nil {
@@ -175,7 +171,7 @@ func (a *Agent) Handle(ctx context.Context, m bus.Message) (err error) {
 // Event is a stream message as agents read it: the CloudEvents attributes, the entity it is
 // about, and its data.
 type Event struct {
-	bus.Envelope
+	event.Envelope
 	Kind, ID string // from the subject lead/<id>
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 )
 
 // metricsText is the exposition of the agent counters: events by result, then commands.
@@ -73,10 +73,10 @@ func TestHandleUnreadableIsPoison(t *testing.T) {
 			f := &fakeEntities{}
 			cfg := testConfig()
 			cfg.Registerer = reg
-			a := Nurture(f, cfg)
-			err := a.Handle(context.Background(), bus.Message{Subject: lead.TypeCaptured, Data: []byte(tt.data)})
-			if !errors.Is(err, bus.ErrPoison) {
-				t.Fatalf("Handle = %v, want an error wrapping bus.ErrPoison", err)
+			a := byName("nurture", f, cfg)
+			err := a.Handle(context.Background(), consumer.Message{Subject: lead.TypeCaptured, Data: []byte(tt.data)})
+			if !errors.Is(err, consumer.ErrPoison) {
+				t.Fatalf("Handle = %v, want an error wrapping consumer.ErrPoison", err)
 			}
 			if calls := f.summary(t); len(calls) != 0 {
 				t.Errorf("an unreadable message made calls: %q", calls)
@@ -97,14 +97,14 @@ func TestHandleRecoversPanic(t *testing.T) {
 	}}
 	cfg := testConfig()
 	cfg.Registerer = reg
-	a := Nurture(f, cfg)
+	a := byName("nurture", f, cfg)
 	m := message(t, lead.TypeCaptured, "lead/l1", &aidapb.LeadCaptured{Lead: &aidapb.Lead{Id: "l1"}})
 
 	err := a.Handle(context.Background(), m)
 	if err == nil {
 		t.Fatal("Handle of a panicking handler = nil, want an error (redelivery)")
 	}
-	if errors.Is(err, bus.ErrPoison) {
+	if errors.Is(err, consumer.ErrPoison) {
 		t.Fatalf("Handle = %v: a panic must not drop the message", err)
 	}
 	if !strings.Contains(err.Error(), "nurture") {
@@ -143,10 +143,10 @@ func TestHandleEntityErrors(t *testing.T) {
 			f := &fakeEntities{send: func(kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error) { return nil, tt.err }}
 			cfg := testConfig()
 			cfg.Registerer = reg
-			a := Nurture(f, cfg)
+			a := byName("nurture", f, cfg)
 			err := a.Handle(context.Background(), message(t, lead.TypeCaptured, "lead/l1", nil))
 			if tt.retry {
-				if !errors.Is(err, tt.err) || errors.Is(err, bus.ErrPoison) {
+				if !errors.Is(err, tt.err) || errors.Is(err, consumer.ErrPoison) {
 					t.Fatalf("Handle = %v, want %v returned for a retry", err, tt.err)
 				}
 				checkMetrics(t, reg, map[string]int{"retry": 1}, nil)
@@ -165,7 +165,7 @@ func TestHandleUnreadablePayloadIsRefused(t *testing.T) {
 	f := &fakeEntities{}
 	cfg := testConfig()
 	cfg.Registerer = reg
-	a := Nurture(f, cfg)
+	a := byName("nurture", f, cfg)
 	m := message(t, lead.TypeStatusChanged, "lead/l1", nil)
 	m.Data = []byte(strings.Replace(string(m.Data), `"data":{}`, `"data":{"to":5}`, 1))
 	if err := a.Handle(context.Background(), m); err != nil {
@@ -178,9 +178,9 @@ func TestHandleUnreadablePayloadIsRefused(t *testing.T) {
 }
 
 func TestHandleIgnoresOtherTypes(t *testing.T) {
-	for _, newAgent := range []func(Entities, Config) *Agent{Nurture, Pipeline, Success} {
+	for _, s := range Specs() {
 		f := &fakeEntities{}
-		a := newAgent(f, testConfig())
+		a := s.New(f, testConfig())
 		if err := a.Handle(context.Background(), message(t, "crm.lead.note_added", "lead/l1", nil)); err != nil {
 			t.Errorf("%s: Handle = %v", a.Name(), err)
 		}
@@ -195,7 +195,7 @@ func TestAgentsShareMetrics(t *testing.T) {
 	cfg := testConfig()
 	cfg.Registerer = reg
 	f := &fakeEntities{}
-	agents := []*Agent{Nurture(f, cfg), Pipeline(f, cfg), Success(f, cfg)}
+	agents := []*Agent{byName("nurture", f, cfg), byName("pipeline", f, cfg), byName("success", f, cfg)}
 	for _, a := range agents {
 		if err := a.Handle(context.Background(), message(t, "crm.other", "lead/l1", nil)); err != nil {
 			t.Fatalf("%s: %v", a.Name(), err)
@@ -218,9 +218,9 @@ func TestAgentNames(t *testing.T) {
 		name    string
 		filters []string
 	}{
-		{Nurture(nil, Config{}), "nurture", []string{"crm.lead.captured", "crm.lead.status_changed", "crm.lead.reminder_fired"}},
-		{Pipeline(nil, Config{}), "pipeline", []string{"crm.deal.created", "crm.deal.stage_changed", "crm.deal.updated", "crm.deal.reminder_fired"}},
-		{Success(nil, Config{}), "success", []string{"crm.deal.won", "crm.account.reminder_fired"}},
+		{byName("nurture", nil, Config{}), "nurture", []string{"crm.lead.captured", "crm.lead.status_changed", "crm.lead.reminder_fired"}},
+		{byName("pipeline", nil, Config{}), "pipeline", []string{"crm.deal.created", "crm.deal.stage_changed", "crm.deal.updated", "crm.deal.reminder_fired"}},
+		{byName("success", nil, Config{}), "success", []string{"crm.deal.won", "crm.account.reminder_fired"}},
 	}
 	for _, tt := range tests {
 		a := tt.agent
@@ -238,14 +238,14 @@ func TestEntityKey(t *testing.T) {
 		&aidapb.DraftMessage{Subject: "Re: your offer", Body: "hi"}) // data has a subject of its own
 	tests := []struct {
 		name string
-		m    bus.Message
+		m    consumer.Message
 		want string
 	}{
 		{"envelope", envelope, "lead/l1"},
-		{"junk", bus.Message{Subject: "crm.lead.captured", Data: []byte("junk")}, "crm.lead.captured"},
-		{"no data", bus.Message{Subject: "crm.lead.captured"}, "crm.lead.captured"},
-		{"unterminated", bus.Message{Subject: "crm.x", Data: []byte(`{"subject":"lead/l1`)}, "crm.x"},
-		{"spaced", bus.Message{Subject: "crm.x", Data: []byte(`{"subject": "lead/l1"}`)}, "crm.x"},
+		{"junk", consumer.Message{Subject: "crm.lead.captured", Data: []byte("junk")}, "crm.lead.captured"},
+		{"no data", consumer.Message{Subject: "crm.lead.captured"}, "crm.lead.captured"},
+		{"unterminated", consumer.Message{Subject: "crm.x", Data: []byte(`{"subject":"lead/l1`)}, "crm.x"},
+		{"spaced", consumer.Message{Subject: "crm.x", Data: []byte(`{"subject": "lead/l1"}`)}, "crm.x"},
 	}
 	for _, tt := range tests {
 		if got := entityKey(tt.m); got != tt.want {
@@ -256,7 +256,7 @@ func TestEntityKey(t *testing.T) {
 
 // fakeConsumer is a Consumer whose Consume calls consume with the call's number (from 1).
 type fakeConsumer struct {
-	consume func(ctx context.Context, n int, cfg bus.ConsumerConfig, h bus.Handler) error
+	consume func(ctx context.Context, n int, cfg consumer.Config, h consumer.Handler) error
 
 	mu sync.Mutex
 	n  int
@@ -264,7 +264,7 @@ type fakeConsumer struct {
 
 var _ Consumer = (*fakeConsumer)(nil)
 
-func (c *fakeConsumer) Consume(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error {
+func (c *fakeConsumer) Consume(ctx context.Context, cfg consumer.Config, h consumer.Handler) error {
 	c.mu.Lock()
 	c.n++
 	n := c.n
@@ -282,9 +282,9 @@ func TestRunRestartsConsumer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	f := &fakeEntities{}
-	a := Nurture(f, testConfig())
-	second := make(chan bus.ConsumerConfig, 1)
-	c := &fakeConsumer{consume: func(ctx context.Context, n int, cfg bus.ConsumerConfig, h bus.Handler) error {
+	a := byName("nurture", f, testConfig())
+	second := make(chan consumer.Config, 1)
+	c := &fakeConsumer{consume: func(ctx context.Context, n int, cfg consumer.Config, h consumer.Handler) error {
 		if n == 1 {
 			return errors.New("nats: connection closed")
 		}
@@ -298,7 +298,7 @@ func TestRunRestartsConsumer(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, c) }()
 
-	var cfg bus.ConsumerConfig
+	var cfg consumer.Config
 	select {
 	case cfg = <-second:
 	case <-time.After(10 * time.Second):
@@ -330,11 +330,11 @@ func TestRunRestartsConsumer(t *testing.T) {
 func TestRunReturnsWhenCancelledInConsume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := &fakeConsumer{consume: func(ctx context.Context, n int, cfg bus.ConsumerConfig, h bus.Handler) error {
+	c := &fakeConsumer{consume: func(ctx context.Context, n int, cfg consumer.Config, h consumer.Handler) error {
 		cancel()
 		return errors.New("stopped")
 	}}
-	if err := Nurture(&fakeEntities{}, testConfig()).Run(ctx, c); err != nil {
+	if err := byName("nurture", &fakeEntities{}, testConfig()).Run(ctx, c); err != nil {
 		t.Fatalf("Run = %v, want nil", err)
 	}
 	if n := c.calls(); n != 1 {
@@ -344,18 +344,18 @@ func TestRunReturnsWhenCancelledInConsume(t *testing.T) {
 
 func TestHandleBadPayloads(t *testing.T) {
 	tests := []struct {
-		agent func(Entities, Config) *Agent
+		agent string
 		typ   string
 	}{
-		{Nurture, "crm.lead.status_changed"},
-		{Nurture, "crm.lead.reminder_fired"},
-		{Pipeline, "crm.deal.updated"},
-		{Pipeline, "crm.deal.reminder_fired"},
-		{Success, "crm.account.reminder_fired"},
+		{"nurture", "crm.lead.status_changed"},
+		{"nurture", "crm.lead.reminder_fired"},
+		{"pipeline", "crm.deal.updated"},
+		{"pipeline", "crm.deal.reminder_fired"},
+		{"success", "crm.account.reminder_fired"},
 	}
 	for _, tt := range tests {
 		f := &fakeEntities{}
-		a := tt.agent(f, testConfig())
+		a := byName(tt.agent, f, testConfig())
 		m := message(t, tt.typ, "x/1", nil)
 		m.Data = []byte(strings.Replace(string(m.Data), `"data":{}`, `"data":[1]`, 1))
 		if err := a.handle(context.Background(), mustDecode(t, m)); fault.CodeOf(err) != fault.Invalid {
@@ -370,7 +370,7 @@ func TestHandleBadPayloads(t *testing.T) {
 	}
 }
 
-func mustDecode(t *testing.T, m bus.Message) Event {
+func mustDecode(t *testing.T, m consumer.Message) Event {
 	t.Helper()
 	ev, err := decode(m.Data)
 	if err != nil {
@@ -382,7 +382,7 @@ func mustDecode(t *testing.T, m bus.Message) Event {
 func TestMetricsNameTaken(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "aida_agent_events_total", Help: "something else"}))
-	a := Nurture(&fakeEntities{}, Config{Registerer: reg, Clock: fixedClock})
+	a := byName("nurture", &fakeEntities{}, Config{Registerer: reg, Clock: fixedClock})
 	if err := a.Handle(context.Background(), message(t, "crm.other", "lead/l1", nil)); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 // Package agent holds AIDA's background agents: long-running workers that read the event stream
-// (JetStream, through durable consumers) and act on entities by sending them commands, never
-// by writing the store. Everything an agent does is therefore an entity's own decision, journaled
+// (JetStream, through durable consumers: runtime/consumer) and act on entities by sending them
+// commands, never by writing the store. Everything an agent does is therefore an entity's own decision, journaled
 // on that entity with the agent as its actor ("agent:nurture") and published like any change.
+//
+// The agent table (Specs) lists them once, with the event types each reacts to; New makes one
+// by name.
 //
 //   - nurture enrolls a captured lead in the welcome sequence and a qualified lead in the nurture
 //     sequence (lead.Sequences), and drafts each step's message when the lead's sequence reminder

@@ -13,8 +13,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 )
 
 // call is one call an agent made on its Entities.
@@ -137,7 +138,7 @@ func testConfig() Config { return Config{Clock: fixedClock, StaleAfter: 14 * 24 
 
 // message returns the stream message of an event of type typ about subject (lead/l1) with
 // payload as its data ({} when nil), as the relay publishes it.
-func message(t testing.TB, typ, subject string, payload proto.Message) bus.Message {
+func message(t testing.TB, typ, subject string, payload proto.Message) consumer.Message {
 	t.Helper()
 	data := json.RawMessage("{}")
 	if payload != nil {
@@ -147,17 +148,26 @@ func message(t testing.TB, typ, subject string, payload proto.Message) bus.Messa
 		}
 		data = b
 	}
-	env := bus.Envelope{SpecVersion: bus.SpecVersion, ID: "ev-1", Source: bus.Source, Type: typ, Subject: subject,
-		Time: now.Add(-time.Minute), DataContentType: bus.DataContentType, Data: data, EntityVersion: 3, Actor: "user:ann"}
+	env := event.Envelope{SpecVersion: event.SpecVersion, ID: "ev-1", Source: event.Source, Type: typ, Subject: subject,
+		Time: now.Add(-time.Minute), DataContentType: event.DataContentType, Data: data, EntityVersion: 3, Actor: "user:ann"}
 	b, err := json.Marshal(env)
 	if err != nil {
 		t.Fatalf("marshal envelope: %v", err)
 	}
-	return bus.Message{Subject: typ, Data: b, MsgID: "ev-1", StreamSeq: 7, Delivered: 1, Time: now}
+	return consumer.Message{Subject: typ, Data: b, MsgID: "ev-1", StreamSeq: 7, Delivered: 1, Time: now}
 }
 
 func ts(t time.Time) *timestamppb.Timestamp { return timestamppb.New(t) }
 
 func reminderFired(name string, due time.Time) *aidapb.ReminderFired {
 	return &aidapb.ReminderFired{Name: name, Token: "tok", DueAt: ts(due), Attempts: 1}
+}
+
+// byName returns the agent of the table named name; the names are test constants.
+func byName(name string, e Entities, cfg Config) *Agent {
+	a, err := New(name, e, cfg)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }

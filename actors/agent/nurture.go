@@ -10,15 +10,10 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 )
 
-// Nurture returns the nurture agent: a captured lead enters the welcome sequence, a qualified
-// lead the nurture sequence, and each step falls due on the lead's sequence reminder, when the
-// agent drafts the step's message (an offline template until the AI issue brings an LLM).
-func Nurture(e Entities, cfg Config) *Agent {
-	a := newAgent("nurture", []string{lead.TypeCaptured, lead.TypeStatusChanged, "crm.lead.reminder_fired"}, e, cfg)
-	a.handle = a.nurture
-	return a
-}
-
+// nurture handles the events of the nurture agent: a captured lead enters the welcome sequence,
+// a qualified lead the nurture sequence, and each step falls due on the lead's sequence
+// reminder, when the agent drafts the step's message (an offline template until the AI issue
+// brings an LLM).
 func (a *Agent) nurture(ctx context.Context, ev Event) error {
 	switch ev.Type {
 	case lead.TypeCaptured:

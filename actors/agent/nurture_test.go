@@ -14,7 +14,7 @@ import (
 
 func TestNurtureEnrollsCapturedLead(t *testing.T) {
 	f := &fakeEntities{}
-	a := Nurture(f, testConfig())
+	a := byName("nurture", f, testConfig())
 	m := message(t, lead.TypeCaptured, "lead/l1", &aidapb.LeadCaptured{Lead: &aidapb.Lead{Id: "l1", Email: "a@b.co"}})
 	if err := a.Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestNurtureStatusChanged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.to, func(t *testing.T) {
 			f := &fakeEntities{}
-			a := Nurture(f, testConfig())
+			a := byName("nurture", f, testConfig())
 			m := message(t, lead.TypeStatusChanged, "lead/l1", &aidapb.LeadStatusChanged{From: lead.StatusNew, To: tt.to, Reason: "r"})
 			if err := a.Handle(context.Background(), m); err != nil {
 				t.Fatal(err)
@@ -78,7 +78,7 @@ func leadReply(l *aidapb.Lead) func(kind, id string) (*aidapb.Reply, error) {
 
 func TestNurtureDraftsNextStep(t *testing.T) {
 	f := &fakeEntities{get: leadReply(leadIn(lead.SequenceWelcome, 1, 4))}
-	a := Nurture(f, testConfig())
+	a := byName("nurture", f, testConfig())
 	m := message(t, "crm.lead.reminder_fired", "lead/l1", reminderFired(lead.SequenceReminder, now))
 	if err := a.Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestNurtureDraftFirstNameFallback(t *testing.T) {
 		l := leadIn(lead.SequenceNurture, 0, 4)
 		l.FirstName, l.Company = first, ""
 		f := &fakeEntities{get: leadReply(l)}
-		if err := Nurture(f, testConfig()).Handle(context.Background(),
+		if err := byName("nurture", f, testConfig()).Handle(context.Background(),
 			message(t, "crm.lead.reminder_fired", "lead/l1", reminderFired(lead.SequenceReminder, now))); err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestNurtureDraftsNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeEntities{get: leadReply(tt.lead)}
-			err := Nurture(f, testConfig()).Handle(context.Background(),
+			err := byName("nurture", f, testConfig()).Handle(context.Background(),
 				message(t, "crm.lead.reminder_fired", "lead/l1", reminderFired(lead.SequenceReminder, now)))
 			if err != nil {
 				t.Fatal(err)
@@ -162,7 +162,7 @@ func TestNurtureDraftsNothing(t *testing.T) {
 func TestNurtureIgnoresOtherReminders(t *testing.T) {
 	for _, name := range []string{"", "follow_up", "pipeline", "sequence.1"} {
 		f := &fakeEntities{get: leadReply(leadIn(lead.SequenceWelcome, 0, 4))}
-		err := Nurture(f, testConfig()).Handle(context.Background(),
+		err := byName("nurture", f, testConfig()).Handle(context.Background(),
 			message(t, "crm.lead.reminder_fired", "lead/l1", reminderFired(name, now)))
 		if err != nil {
 			t.Fatal(err)
@@ -175,11 +175,11 @@ func TestNurtureDraftGetFails(t *testing.T) {
 	down := fault.New(fault.Unavailable, "down")
 	f := &fakeEntities{get: func(kind, id string) (*aidapb.Reply, error) { return nil, down }}
 	m := message(t, "crm.lead.reminder_fired", "lead/l1", reminderFired(lead.SequenceReminder, now))
-	if err := Nurture(f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
+	if err := byName("nurture", f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
 		t.Fatalf("Handle = %v, want %v (retry)", err, down)
 	}
 	f = &fakeEntities{} // get: NotFound
-	if err := Nurture(f, testConfig()).Handle(context.Background(), m); err != nil {
+	if err := byName("nurture", f, testConfig()).Handle(context.Background(), m); err != nil {
 		t.Fatalf("Handle for a lead that is gone = %v, want nil", err)
 	}
 	equalLines(t, f.summary(t), lines("lead/l1 get"))

@@ -12,17 +12,12 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 )
 
-// Pipeline returns the pipeline agent. It keeps one reminder ("pipeline") on every open deal, due
-// when the deal would become stale (StaleAfter after its last activity) or pass its expected
-// close date, whichever is first. Activity does not move the reminder (that would cost a write
-// per change); when it fires, the agent looks at the deal as it is: a stale or overdue deal is
-// flagged and its owner gets a task, and the reminder is set for the next time it could be.
-func Pipeline(e Entities, cfg Config) *Agent {
-	a := newAgent("pipeline", []string{deal.TypeCreated, deal.TypeStageChanged, deal.TypeUpdated, "crm.deal.reminder_fired"}, e, cfg)
-	a.handle = a.pipeline
-	return a
-}
-
+// pipeline handles the events of the pipeline agent. It keeps one reminder ("pipeline") on
+// every open deal, due when the deal would become stale (StaleAfter after its last activity)
+// or pass its expected close date, whichever is first. Activity does not move the reminder
+// (that would cost a write per change); when it fires, the agent looks at the deal as it is: a
+// stale or overdue deal is flagged and its owner gets a task, and the reminder is set for the
+// next time it could be.
 func (a *Agent) pipeline(ctx context.Context, ev Event) error {
 	switch ev.Type {
 	case deal.TypeCreated, deal.TypeStageChanged:

@@ -85,7 +85,7 @@ func TestPipelineWatch(t *testing.T) {
 			t.Run(tt.name+"/"+typ, func(t *testing.T) {
 				tt.deal.Reminders = tt.reminders
 				f := &fakeEntities{get: dealReply(tt.deal)}
-				if err := Pipeline(f, testConfig()).Handle(context.Background(), message(t, typ, "deal/d1", nil)); err != nil {
+				if err := byName("pipeline", f, testConfig()).Handle(context.Background(), message(t, typ, "deal/d1", nil)); err != nil {
 					t.Fatal(err)
 				}
 				if tt.due.IsZero() {
@@ -104,7 +104,7 @@ func TestPipelineWatch(t *testing.T) {
 func TestPipelineUpdated(t *testing.T) {
 	date := "2026-03-15"
 	f := &fakeEntities{get: dealReply(dealWith(now.Add(-2*day), date))}
-	a := Pipeline(f, testConfig())
+	a := byName("pipeline", f, testConfig())
 	if err := a.Handle(context.Background(), message(t, deal.TypeUpdated, "deal/d1", &aidapb.DealUpdated{Title: &date})); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestPipelineIgnoresOtherReminders(t *testing.T) {
 	for _, name := range []string{"", "call_back", "sequence"} {
 		f := &fakeEntities{get: dealReply(dealWith(now.Add(-20*day), "2026-03-01"))}
 		m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(name, now))
-		if err := Pipeline(f, testConfig()).Handle(context.Background(), m); err != nil {
+		if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); err != nil {
 			t.Fatal(err)
 		}
 		equalLines(t, f.summary(t), nil)
@@ -170,7 +170,7 @@ func TestPipelineCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeEntities{get: dealReply(tt.deal), send: validWork(deal.Kind)}
 			m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-			if err := Pipeline(f, testConfig()).Handle(context.Background(), m); err != nil {
+			if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); err != nil {
 				t.Fatal(err)
 			}
 			equalLines(t, f.summary(t), tt.calls)
@@ -188,7 +188,7 @@ func TestPipelineStaleFlagAndTask(t *testing.T) {
 	last := now.Add(-20 * day)
 	f := &fakeEntities{get: dealReply(dealWith(last, "")), send: validWork(deal.Kind)}
 	m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-	if err := Pipeline(f, testConfig()).Handle(context.Background(), m); err != nil {
+	if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	flag := f.only(t, "set_flag")
@@ -211,7 +211,7 @@ func TestPipelineStaleFlagAndTask(t *testing.T) {
 func TestPipelineOverdueFlagAndTask(t *testing.T) {
 	f := &fakeEntities{get: dealReply(dealWith(now.Add(-day), "2026-03-09")), send: validWork(deal.Kind)}
 	m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-	if err := Pipeline(f, testConfig()).Handle(context.Background(), m); err != nil {
+	if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	if s := f.only(t, "set_flag").cmd.GetSetFlag(); s.GetName() != deal.FlagOverdue || !strings.Contains(s.GetReason(), "2026-03-09") {
@@ -229,7 +229,7 @@ func TestPipelineStaleAfterHours(t *testing.T) {
 	last := now.Add(-2 * time.Hour)
 	f := &fakeEntities{get: dealReply(dealWith(last, "")), send: validWork(deal.Kind)}
 	m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-	if err := Pipeline(f, cfg).Handle(context.Background(), m); err != nil {
+	if err := byName("pipeline", f, cfg).Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	if why := f.only(t, "set_flag").cmd.GetSetFlag().GetReason(); why != "no activity since "+last.Format(time.RFC3339) {
@@ -249,13 +249,13 @@ func TestPipelineCheckFailures(t *testing.T) {
 		return &aidapb.Reply{}, nil
 	}}
 	m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-	if err := Pipeline(f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
+	if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
 		t.Fatalf("Handle = %v, want %v", err, down)
 	}
 	equalLines(t, f.summary(t), lines("deal/d1 get", "deal/d1 schedule_reminder", "deal/d1 set_flag"))
 
 	f = &fakeEntities{get: func(string, string) (*aidapb.Reply, error) { return nil, down }}
-	if err := Pipeline(f, testConfig()).Handle(context.Background(), message(t, deal.TypeCreated, "deal/d1", nil)); !errors.Is(err, down) {
+	if err := byName("pipeline", f, testConfig()).Handle(context.Background(), message(t, deal.TypeCreated, "deal/d1", nil)); !errors.Is(err, down) {
 		t.Fatalf("Handle = %v, want %v", err, down)
 	}
 }
@@ -274,7 +274,7 @@ func TestPipelineLongTitle(t *testing.T) {
 			d.Title = strings.Repeat("x", deal.MaxTitle)
 			f := &fakeEntities{get: dealReply(d), send: validWork(deal.Kind)}
 			m := message(t, "crm.deal.reminder_fired", "deal/d1", reminderFired(deal.PipelineCheck, now))
-			if err := Pipeline(f, testConfig()).Handle(context.Background(), m); err != nil {
+			if err := byName("pipeline", f, testConfig()).Handle(context.Background(), m); err != nil {
 				t.Fatal(err)
 			}
 			title := f.only(t, "add_task").cmd.GetAddTask().GetTitle()

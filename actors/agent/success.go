@@ -12,17 +12,11 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 )
 
-// Success returns the customer success agent. A won deal becomes an account (created for the
-// deal's company, or the deal attached to the company's account) whose onboarding plan starts
-// (account.Plan: each milestone a reminder); as each milestone falls due the owner gets a task;
-// and every HealthEvery the account's health is recomputed, which the account records as
-// crm.account.health_changed when its category moves.
-func Success(e Entities, cfg Config) *Agent {
-	a := newAgent("success", []string{deal.TypeWon, "crm.account.reminder_fired"}, e, cfg)
-	a.handle = a.success
-	return a
-}
-
+// success handles the events of the customer success agent. A won deal becomes an account
+// (created for the deal's company, or the deal attached to the company's account) whose
+// onboarding plan starts (account.Plan: each milestone a reminder); as each milestone falls due
+// the owner gets a task; and every HealthEvery the account's health is recomputed, which the
+// account records as crm.account.health_changed when its category moves.
 func (a *Agent) success(ctx context.Context, ev Event) error {
 	switch ev.Type {
 	case deal.TypeWon:

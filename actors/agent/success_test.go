@@ -64,7 +64,7 @@ func TestSuccessOnboardsWonDeal(t *testing.T) {
 			cfg := testConfig()
 			cfg.HealthEvery = 12 * time.Hour
 			cfg.Registerer = reg
-			a := Success(f, cfg)
+			a := byName("success", f, cfg)
 			if err := a.Handle(context.Background(), message(t, deal.TypeWon, "deal/d1", nil)); err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +128,7 @@ func TestSuccessOnboardFailures(t *testing.T) {
 				},
 				onboard: func(string, *aidapb.Command) (*aidapb.Reply, error) { return nil, tt.onboard },
 			}
-			err := Success(f, testConfig()).Handle(context.Background(), message(t, deal.TypeWon, "deal/d1", nil))
+			err := byName("success", f, testConfig()).Handle(context.Background(), message(t, deal.TypeWon, "deal/d1", nil))
 			if tt.retry != (err != nil) {
 				t.Fatalf("Handle = %v, want an error: %v", err, tt.retry)
 			}
@@ -161,7 +161,7 @@ func TestSuccessHealth(t *testing.T) {
 				return &aidapb.Reply{}, nil
 			}}
 			m := message(t, "crm.account.reminder_fired", "account/a1", reminderFired(account.HealthReminder, now))
-			if err := Success(f, testConfig()).Handle(context.Background(), m); err != nil {
+			if err := byName("success", f, testConfig()).Handle(context.Background(), m); err != nil {
 				t.Fatal(err)
 			}
 			equalLines(t, f.summary(t), tt.calls)
@@ -181,7 +181,7 @@ func TestSuccessHealthRecomputeFails(t *testing.T) {
 	down := fault.New(fault.Unavailable, "down")
 	f := &fakeEntities{send: func(string, string, *aidapb.Command) (*aidapb.Reply, error) { return nil, down }}
 	m := message(t, "crm.account.reminder_fired", "account/a1", reminderFired(account.HealthReminder, now))
-	if err := Success(f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
+	if err := byName("success", f, testConfig()).Handle(context.Background(), m); !errors.Is(err, down) {
 		t.Fatalf("Handle = %v, want %v", err, down)
 	}
 	equalLines(t, f.summary(t), lines("account/a1 recompute_health"))
@@ -208,7 +208,7 @@ func TestSuccessMilestone(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeEntities{get: get, send: validWork(account.Kind)}
 			m := message(t, "crm.account.reminder_fired", "account/a1", reminderFired(account.MilestonePrefix+tt.name, due))
-			if err := Success(f, testConfig()).Handle(context.Background(), m); err != nil {
+			if err := byName("success", f, testConfig()).Handle(context.Background(), m); err != nil {
 				t.Fatal(err)
 			}
 			equalLines(t, f.summary(t), tt.calls)
@@ -232,7 +232,7 @@ func TestSuccessIgnoresOtherReminders(t *testing.T) {
 	for _, name := range []string{"", "pipeline", "healthy", "milestone"} {
 		f := &fakeEntities{}
 		m := message(t, "crm.account.reminder_fired", "account/a1", reminderFired(name, now))
-		if err := Success(f, testConfig()).Handle(context.Background(), m); err != nil {
+		if err := byName("success", f, testConfig()).Handle(context.Background(), m); err != nil {
 			t.Fatal(err)
 		}
 		equalLines(t, f.summary(t), nil)
@@ -245,7 +245,7 @@ func TestSuccessMilestoneLongName(t *testing.T) {
 	acc := &aidapb.Account{Id: "a1", Name: strings.Repeat("x", account.MaxName), Onboarding: plan("d1")}
 	f := &fakeEntities{get: func(string, string) (*aidapb.Reply, error) { return accountReply(acc), nil }, send: validWork(account.Kind)}
 	m := message(t, "crm.account.reminder_fired", "account/a1", reminderFired(account.MilestonePrefix+"initial_training", now))
-	if err := Success(f, testConfig()).Handle(context.Background(), m); err != nil {
+	if err := byName("success", f, testConfig()).Handle(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	title := f.only(t, "add_task").cmd.GetAddTask().GetTitle()

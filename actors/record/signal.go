@@ -9,43 +9,41 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/api/signal"
 )
 
-// The inbound signal types: <channel>.<what>, as on the subject crm.inbound.<type>; api/signal
+// The inbound signal types: <channel>.<what>, as on the subject crm.inbound.<type>; api/event
 // names them once for every door.
 const (
-	SignalEmailReplied      = signal.EmailReplied
-	SignalEmailOpened       = signal.EmailOpened
-	SignalEmailClicked      = signal.EmailClicked
-	SignalEmailBounced      = signal.EmailBounced
-	SignalEmailUnsubscribed = signal.EmailUnsubscribed
-	SignalSMSReplied        = signal.SMSReplied
-	SignalSMSOptedOut       = signal.SMSOptedOut
+	SignalEmailReplied      = event.EmailReplied
+	SignalEmailOpened       = event.EmailOpened
+	SignalEmailClicked      = event.EmailClicked
+	SignalEmailBounced      = event.EmailBounced
+	SignalEmailUnsubscribed = event.EmailUnsubscribed
+	SignalSMSReplied        = event.SMSReplied
+	SignalSMSOptedOut       = event.SMSOptedOut
 )
 
 // Signal bounds.
 const (
-	KeptSignals  = 64           // signal IDs an entity remembers to drop redeliveries
-	KeptContacts = 5            // contact times kept for the health score's engagement
-	MaxSignalID  = signal.MaxID // characters
-	MaxReplyText = 10000        // characters of a reply's text kept in the event
+	KeptSignals  = 64                // signal IDs an entity remembers to drop redeliveries
+	KeptContacts = 5                 // contact times kept for the health score's engagement
+	MaxSignalID  = event.MaxSignalID // characters
+	MaxReplyText = 10000             // characters of a reply's text kept in the event
 )
 
 // SignalTypes returns the signal types in the order of the constants.
-func SignalTypes() []string { return signal.Types() }
+func SignalTypes() []string { return event.Signals() }
 
 // IsReply reports whether a signal type is a reply on any channel.
-func IsReply(typ string) bool { return signal.IsReply(typ) }
+func IsReply(typ string) bool { return event.IsReply(typ) }
 
 // IsOptOut reports whether a signal type asks for no more messages.
-func IsOptOut(typ string) bool { return signal.IsOptOut(typ) }
+func IsOptOut(typ string) bool { return event.IsOptOut(typ) }
 
 // SignalEventType returns the event type of signal typ on kind: crm.lead.email_replied.
-func SignalEventType(kind, typ string) string {
-	return "crm." + kind + "." + strings.ReplaceAll(typ, ".", "_")
-}
+func SignalEventType(kind, typ string) string { return event.SignalType(kind, typ) }
 
 // DecideSignal decides record_signal for an entity of kind with engagement eng: a signal it has
 // not applied yet becomes a SignalReceived event; one whose signal_id it remembers changes

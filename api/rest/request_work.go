@@ -2,8 +2,8 @@ package rest
 
 import (
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/api/signal"
 )
 
 // TaskRequest is the body of POST /api/v1/{leads,deals,accounts}/:id/tasks.
@@ -186,8 +186,8 @@ func DecodeSignal(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	text(&fs, "signal_id", &r.SignalID, signal.MaxID)
-	text(&fs, "id", &r.ID, signal.MaxID)
+	text(&fs, "signal_id", &r.SignalID, event.MaxSignalID)
+	text(&fs, "id", &r.ID, event.MaxSignalID)
 	switch {
 	case r.SignalID == "" && r.ID == "":
 		fs.Add("signal_id", "is required (or id): a signal without an ID could be applied twice")
@@ -197,7 +197,7 @@ func DecodeSignal(body []byte) (*aidapb.Command, error) {
 		fs.Add("id", "differs from signal_id; give one of them")
 	}
 	if required(&fs, "type", r.Type) {
-		oneOf(&fs, "type", &r.Type, signal.Types())
+		oneOf(&fs, "type", &r.Type, event.Signals())
 	}
 	at := instant(&fs, "at", &r.At)
 	text(&fs, "from", &r.From, maxEmail)

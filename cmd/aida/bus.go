@@ -16,6 +16,7 @@ import (
 	"github.com/aidacrm/aida/edge/natscmd"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 	"github.com/aidacrm/aida/runtime/reminder"
 )
 
@@ -162,19 +163,16 @@ func (s *system) startAgents(context.Context) error {
 	}
 	router := inbound.NewRouter(s.gateway, s.cfg.RequestTimeout, s.logger)
 	run(func(ctx context.Context) error {
-		return router.Run(ctx, s.bus, bus.ConsumerConfig{Registerer: s.reg, Logger: s.logger})
+		return router.Run(ctx, s.bus, consumer.Config{Registerer: s.reg, Logger: s.logger})
 	})
 	cfg := agent.Config{StaleAfter: s.cfg.StaleAfter, HealthEvery: s.cfg.HealthEvery, Timeout: s.cfg.RequestTimeout,
 		Logger: s.logger, Registerer: s.reg, Clock: s.now}
 	for _, name := range s.cfg.AgentList() {
-		var a *agent.Agent
-		switch name {
-		case "nurture":
-			a = agent.Nurture(s.gateway, cfg)
-		case "pipeline":
-			a = agent.Pipeline(s.gateway, cfg)
-		case "success":
-			a = agent.Success(s.gateway, cfg)
+		a, err := agent.New(name, s.gateway, cfg)
+		if err != nil { // Validate refused it already
+			cancel()
+			wg.Wait()
+			return err
 		}
 		run(func(ctx context.Context) error { return a.Run(ctx, s.bus) })
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aidacrm/aida/actors/agent"
 )
 
 // Config is everything `aida` can be told, from flags and environment variables.
@@ -32,9 +34,6 @@ type Config struct {
 	StaleAfter      time.Duration // pipeline agent: an open deal without activity this long is stale
 	HealthEvery     time.Duration // success agent: how often account health is recomputed
 }
-
-// agentNames are the background agents, in the order they start.
-func agentNames() []string { return []string{"nurture", "pipeline", "success"} }
 
 // AgentList returns the agents to run.
 func (c Config) AgentList() []string {
@@ -63,7 +62,7 @@ func Default() Config {
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		NATSAddr:        "127.0.0.1:4222",
-		Agents:          strings.Join(agentNames(), ","),
+		Agents:          strings.Join(agent.Names(), ","),
 		StaleAfter:      14 * 24 * time.Hour,
 		HealthEvery:     24 * time.Hour,
 	}
@@ -107,8 +106,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("AIDA_NATS_ADDR %q is not host:port (e.g. 127.0.0.1:4222, or 127.0.0.1:0 for any free port)", c.NATSAddr))
 	}
 	for _, name := range c.AgentList() {
-		if !slices.Contains(agentNames(), name) {
-			errs = append(errs, fmt.Errorf("AIDA_AGENTS names %q: use a comma-separated list of %s, or none", name, strings.Join(agentNames(), ", ")))
+		if !slices.Contains(agent.Names(), name) {
+			errs = append(errs, fmt.Errorf("AIDA_AGENTS names %q: use a comma-separated list of %s, or none", name, strings.Join(agent.Names(), ", ")))
 		}
 	}
 	if c.StaleAfter < time.Minute {
@@ -142,7 +141,7 @@ func (c *Config) settings() []setting {
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
-		{"agents", "AIDA_AGENTS", "background agents to run: nurture, pipeline, success (comma-separated), or none", (*stringValue)(&c.Agents)},
+		{"agents", "AIDA_AGENTS", "background agents to run: " + strings.Join(agent.Names(), ", ") + " (comma-separated), or none", (*stringValue)(&c.Agents)},
 		{"stale-after", "AIDA_STALE_AFTER", "pipeline agent: an open deal with no activity this long is flagged stale and its owner gets a task", (*durationValue)(&c.StaleAfter)},
 		{"health-every", "AIDA_HEALTH_EVERY", "success agent: how often each account's health score is recomputed", (*durationValue)(&c.HealthEvery)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/aidacrm/aida/api/event"
 )
 
 // TestEventsOverNATS watches a running server from a NATS client, as the README tells a user
@@ -56,24 +58,20 @@ func TestEventsOverNATS(t *testing.T) {
 		"crm.deal.updated"}
 	seen := map[string]bool{}
 	versions := map[string]int64{}
+	types := event.NewIndex()
 	deadline := time.After(15 * time.Second)
 	for !allSeen(seen, want) {
 		select {
 		case m := <-events:
-			var ce struct {
-				SpecVersion   string          `json:"specversion"`
-				ID            string          `json:"id"`
-				Type          string          `json:"type"`
-				Subject       string          `json:"subject"`
-				Time          time.Time       `json:"time"`
-				EntityVersion int64           `json:"entityversion"`
-				Data          json.RawMessage `json:"data"`
-			}
+			var ce event.Envelope
 			if err := json.Unmarshal(m.Data, &ce); err != nil {
 				t.Fatalf("%s: not a CloudEvent: %v", m.Subject, err)
 			}
 			if ce.SpecVersion != "1.0" || ce.Type != m.Subject || ce.ID == "" || ce.Subject == "" || ce.Time.IsZero() || len(ce.Data) == 0 {
 				t.Fatalf("%s: envelope %+v", m.Subject, ce)
+			}
+			if _, ok := types.Lookup(ce.Type); !ok {
+				t.Fatalf("%s: type not in the event catalogue", ce.Type)
 			}
 			if ce.EntityVersion <= versions[ce.Subject] {
 				t.Fatalf("%s arrived with version %d after %d", ce.Subject, ce.EntityVersion, versions[ce.Subject])

@@ -29,8 +29,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/api/fault"
-	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 )
 
 // Subject is the subject filter of inbound signals.
@@ -49,7 +50,7 @@ type Sender interface {
 
 // Consumer runs a handler on a durable JetStream consumer; *bus.Bus is one.
 type Consumer interface {
-	Consume(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error
+	Consume(ctx context.Context, cfg consumer.Config, h consumer.Handler) error
 }
 
 // Router turns inbound messages into record_signal commands.
@@ -71,7 +72,7 @@ func NewRouter(entities Sender, timeout time.Duration, log *slog.Logger) *Router
 }
 
 // Run consumes crm.inbound.> until ctx ends, restarting the consumer after a backoff if it stops.
-func (r *Router) Run(ctx context.Context, c Consumer, cfg bus.ConsumerConfig) error {
+func (r *Router) Run(ctx context.Context, c Consumer, cfg consumer.Config) error {
 	cfg.Durable, cfg.Filters = Durable, []string{Subject}
 	backoff := time.Second
 	for {
@@ -92,11 +93,11 @@ func (r *Router) Run(ctx context.Context, c Consumer, cfg bus.ConsumerConfig) er
 // Handle routes one message. An unreadable message, or one for an entity that does not exist or
 // refuses it, is dropped (logged at warn); a transient failure is returned, so the message is
 // redelivered.
-func (r *Router) Handle(ctx context.Context, m bus.Message) error {
+func (r *Router) Handle(ctx context.Context, m consumer.Message) error {
 	kind, id, cmd, err := Parse(m)
 	if err != nil {
 		r.log.Warn("inbound signal dropped", "subject", m.Subject, "seq", m.StreamSeq, "err", err)
-		return fmt.Errorf("%w: %w", bus.ErrPoison, err)
+		return fmt.Errorf("%w: %w", consumer.ErrPoison, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
@@ -109,7 +110,7 @@ func (r *Router) Handle(ctx context.Context, m bus.Message) error {
 		return err
 	default:
 		r.log.Warn("inbound signal refused", "subject", m.Subject, "entity", kind+"/"+id, "err", err)
-		return fmt.Errorf("%w: %w", bus.ErrPoison, err)
+		return fmt.Errorf("%w: %w", consumer.ErrPoison, err)
 	}
 }
 
@@ -136,8 +137,8 @@ type content struct {
 
 // Parse reads an inbound message: the entity it is about and the record_signal command for it.
 // Errors wrap ErrBadSignal.
-func Parse(m bus.Message) (kind, id string, cmd *aidapb.Command, err error) {
-	typ, ok := strings.CutPrefix(m.Subject, "crm.inbound.")
+func Parse(m consumer.Message) (kind, id string, cmd *aidapb.Command, err error) {
+	typ, ok := strings.CutPrefix(m.Subject, event.InboundPrefix)
 	if !ok || typ == "" {
 		return "", "", nil, fmt.Errorf("%w: subject %q is not under crm.inbound.", ErrBadSignal, m.Subject)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/edge/inbound"
-	"github.com/aidacrm/aida/runtime/bus"
+	"github.com/aidacrm/aida/runtime/consumer"
 )
 
 const cloudEvent = `{"specversion":"1.0","id":"msg-1","source":"mailer","type":"crm.inbound.email.replied",
@@ -20,9 +20,8 @@ const cloudEvent = `{"specversion":"1.0","id":"msg-1","source":"mailer","type":"
 
 const flat = `{"id":"msg-2","lead_id":"l2","at":"2026-11-26T11:00:00+01:00","from":"bob@acme.test","subject":"Re: hi","text":"Call me"}`
 
-// msg is a message as JetStream delivers it, without a Nats-Msg-Id.
-func msg(subject, data string) bus.Message {
-	return bus.Message{Subject: subject, Data: []byte(data), StreamSeq: 42, Delivered: 1}
+func msg(subject, data string) consumer.Message {
+	return consumer.Message{Subject: subject, Data: []byte(data), StreamSeq: 42, Delivered: 1}
 }
 
 func TestParseCloudEvent(t *testing.T) {
@@ -151,9 +150,8 @@ func TestParseSignalID(t *testing.T) {
 // keep a signal from taking effect twice, so it is refused.
 func TestParseRefusesSignalWithoutID(t *testing.T) {
 	for _, data := range []string{`{"lead_id":"l1"}`, `{"id":"","specversion":"1.0","subject":"lead/l1"}`} {
-		m := msg("crm.inbound.email.replied", data)
-		m.MsgID = ""
-		if _, _, _, err := inbound.Parse(m); !errors.Is(err, inbound.ErrBadSignal) || !strings.Contains(err.Error(), "Nats-Msg-Id") {
+		if _, _, _, err := inbound.Parse(msg("crm.inbound.email.replied", data)); !errors.Is(err, inbound.ErrBadSignal) ||
+			!strings.Contains(err.Error(), "Nats-Msg-Id") {
 			t.Errorf("%s: %v, want ErrBadSignal saying how to give an ID", data, err)
 		}
 	}
@@ -244,7 +242,7 @@ func TestHandle(t *testing.T) {
 func TestHandleBadSignalIsPoison(t *testing.T) {
 	f := &fakeSender{}
 	err := inbound.NewRouter(f, 0, nil).Handle(context.Background(), msg("crm.inbound.email.replied", `{"from":"a@b.co"}`))
-	if !errors.Is(err, bus.ErrPoison) || !errors.Is(err, inbound.ErrBadSignal) {
+	if !errors.Is(err, consumer.ErrPoison) || !errors.Is(err, inbound.ErrBadSignal) {
 		t.Fatalf("Handle = %v, want ErrPoison and ErrBadSignal", err)
 	}
 	if len(f.calls) != 0 {
@@ -275,18 +273,18 @@ func TestHandleEntityErrors(t *testing.T) {
 		if !errors.Is(err, tt.err) {
 			t.Errorf("%s: Handle = %v, want it to wrap %v", tt.name, err, tt.err)
 		}
-		if errors.Is(err, bus.ErrPoison) != tt.poison {
-			t.Errorf("%s: Handle = %v, poison: %v, want %v", tt.name, err, errors.Is(err, bus.ErrPoison), tt.poison)
+		if errors.Is(err, consumer.ErrPoison) != tt.poison {
+			t.Errorf("%s: Handle = %v, poison: %v, want %v", tt.name, err, errors.Is(err, consumer.ErrPoison), tt.poison)
 		}
 	}
 }
 
 // fakeConsumer is a Consumer whose Consume calls consume.
 type fakeConsumer struct {
-	consume func(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error
+	consume func(ctx context.Context, cfg consumer.Config, h consumer.Handler) error
 }
 
-func (c fakeConsumer) Consume(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error {
+func (c fakeConsumer) Consume(ctx context.Context, cfg consumer.Config, h consumer.Handler) error {
 	return c.consume(ctx, cfg, h)
 }
 
@@ -294,9 +292,9 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	f := &fakeSender{}
-	var got bus.ConsumerConfig
+	var got consumer.Config
 	calls := 0
-	c := fakeConsumer{consume: func(ctx context.Context, cfg bus.ConsumerConfig, h bus.Handler) error {
+	c := fakeConsumer{consume: func(ctx context.Context, cfg consumer.Config, h consumer.Handler) error {
 		calls++
 		got = cfg
 		if err := h(ctx, msg("crm.inbound.email.replied", flat)); err != nil {
@@ -305,7 +303,7 @@ func TestRun(t *testing.T) {
 		cancel()
 		return errors.New("stopped")
 	}}
-	err := inbound.NewRouter(f, 0, nil).Run(ctx, c, bus.ConsumerConfig{Durable: "other", Filters: []string{"crm.>"}, Concurrency: 3})
+	err := inbound.NewRouter(f, 0, nil).Run(ctx, c, consumer.Config{Durable: "other", Filters: []string{"crm.>"}, Concurrency: 3})
 	if err != nil {
 		t.Fatalf("Run = %v, want nil after ctx ended", err)
 	}
@@ -325,7 +323,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("crm.lead.captured", []byte("{}"), "", uint64(0))
 	f.Add("crm.inbound.", []byte("\x00"), "", uint64(0))
 	f.Fuzz(func(t *testing.T, subject string, data []byte, msgID string, seq uint64) {
-		kind, id, cmd, err := inbound.Parse(bus.Message{Subject: subject, Data: data, MsgID: msgID, StreamSeq: seq})
+		kind, id, cmd, err := inbound.Parse(consumer.Message{Subject: subject, Data: data, MsgID: msgID, StreamSeq: seq})
 		if err != nil {
 			if !errors.Is(err, inbound.ErrBadSignal) {
 				t.Fatalf("Parse error %v does not wrap ErrBadSignal", err)

@@ -76,7 +76,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Errorf("CaptureRequest required = %v, want [email]", capture["required"])
 	}
 	for name, want := range map[string]string{"TaskRequest": "title", "DraftRequest": "body",
-		"SignalRequest": "signal_id,type", "SequenceRequest": "type", "OnboardingRequest": "deal_id", "ReasonRequest": ""} {
+		"SignalRequest": "type", "SequenceRequest": "type", "OnboardingRequest": "deal_id", "ReasonRequest": ""} {
 		schema, _ := doc.Components.Schemas[name].(map[string]any)
 		var got []string
 		req, _ := schema["required"].([]any)

@@ -115,6 +115,15 @@ func (b *Bus) Conn() *nats.Conn { return b.nc }
 // JetStream returns the JetStream context of the connection, for consumers.
 func (b *Bus) JetStream() jetstream.JetStream { return b.js }
 
+// Connected reports whether the bus has a live connection now (it keeps reconnecting).
+func (b *Bus) Connected() bool { return b.nc.IsConnected() }
+
+// PublishAsync hands msg to JetStream without waiting for its ack, which the future tells
+// (within the ack timeout, WithAckTimeout). While disconnected the client buffers it.
+func (b *Bus) PublishAsync(msg *nats.Msg) (jetstream.PubAckFuture, error) {
+	return b.js.PublishMsgAsync(msg)
+}
+
 // Stream returns the configuration of the events stream.
 func (b *Bus) Stream() StreamConfig { return b.stream }
 

@@ -42,7 +42,7 @@ func newConsumerMetrics(reg prometheus.Registerer, durable string, log *slog.Log
 
 // refresh sets the pending gauge from the consumer's info every InfoInterval until ctx ends.
 // While NATS or the consumer is missing, the gauge keeps its last value.
-func (c *consumer) refresh(ctx context.Context) {
+func (c *durable) refresh(ctx context.Context) {
 	t := time.NewTicker(c.cfg.InfoInterval)
 	defer t.Stop()
 	for {
@@ -55,7 +55,7 @@ func (c *consumer) refresh(ctx context.Context) {
 	}
 }
 
-func (c *consumer) refreshOnce(ctx context.Context) {
+func (c *durable) refreshOnce(ctx context.Context) {
 	if !c.bus.nc.IsConnected() {
 		return
 	}

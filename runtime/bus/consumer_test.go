@@ -15,11 +15,13 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aidacrm/aida/runtime/consumer"
 )
 
 // runConsume runs b.Consume until the returned stop is called (or the test ends); stop waits
 // for Consume and checks it returned nil.
-func runConsume(t *testing.T, b *Bus, cfg ConsumerConfig, h Handler) (stop func()) {
+func runConsume(t *testing.T, b *Bus, cfg consumer.Config, h consumer.Handler) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
@@ -41,21 +43,21 @@ func runConsume(t *testing.T, b *Bus, cfg ConsumerConfig, h Handler) (stop func(
 // recorder keeps the messages a handler saw.
 type recorder struct {
 	mu   sync.Mutex
-	msgs []Message
+	msgs []consumer.Message
 }
 
-func (r *recorder) handle(_ context.Context, m Message) error {
+func (r *recorder) handle(_ context.Context, m consumer.Message) error {
 	r.add(m)
 	return nil
 }
 
-func (r *recorder) add(m Message) {
+func (r *recorder) add(m consumer.Message) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.msgs = append(r.msgs, m)
 }
 
-func (r *recorder) all() []Message {
+func (r *recorder) all() []consumer.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.msgs)
@@ -194,7 +196,7 @@ func TestConsumeInOrder(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
 	var rec recorder
-	runConsume(t, b, ConsumerConfig{Durable: "in-order", Filters: []string{"crm.inbound.a", "crm.inbound.b"}}, rec.handle)
+	runConsume(t, b, consumer.Config{Durable: "in-order", Filters: []string{"crm.inbound.a", "crm.inbound.b"}}, rec.handle)
 
 	var want []string
 	for i := range 30 {
@@ -240,7 +242,7 @@ func TestConsumeRetryAndPoison(t *testing.T) {
 	b := connect(t, e.ClientURL())
 	reg := prometheus.NewPedanticRegistry()
 	var rec recorder
-	h := func(_ context.Context, m Message) error {
+	h := func(_ context.Context, m consumer.Message) error {
 		rec.add(m)
 		switch {
 		case m.MsgID == "flaky" && m.Delivered < 3:
@@ -248,11 +250,11 @@ func TestConsumeRetryAndPoison(t *testing.T) {
 		case m.MsgID == "panicky" && m.Delivered == 1:
 			panic("boom")
 		case m.MsgID == "poison":
-			return fmt.Errorf("decode %s: %w", m.MsgID, ErrPoison)
+			return fmt.Errorf("decode %s: %w", m.MsgID, consumer.ErrPoison)
 		}
 		return nil
 	}
-	runConsume(t, b, ConsumerConfig{
+	runConsume(t, b, consumer.Config{
 		Durable: "retry", Filters: []string{"crm.inbound.retry"},
 		RetryMin: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, Registerer: reg,
 	}, h)
@@ -301,7 +303,7 @@ func TestRetryDelay(t *testing.T) {
 func TestConsumeDurableResume(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
-	cfg := ConsumerConfig{Durable: "resume", Filters: []string{"crm.inbound.resume"}}
+	cfg := consumer.Config{Durable: "resume", Filters: []string{"crm.inbound.resume"}}
 	first := idRange("d", 0, 10)
 	publish(t, b, "crm.inbound.resume", first...)
 
@@ -337,7 +339,7 @@ func TestConsumeDeliverNew(t *testing.T) {
 	b := connect(t, e.ClientURL())
 	publish(t, b, "crm.inbound.dn", idRange("x", 0, 5)...)
 
-	cfg := ConsumerConfig{Durable: "fresh", Filters: []string{"crm.inbound.dn"}, DeliverNew: true}
+	cfg := consumer.Config{Durable: "fresh", Filters: []string{"crm.inbound.dn"}, DeliverNew: true}
 	var rec1 recorder
 	stop1 := runConsume(t, b, cfg, rec1.handle)
 	waitFor(t, 10*time.Second, "the consumer to exist", func() bool {
@@ -378,7 +380,7 @@ func TestConsumeServerRestart(t *testing.T) {
 	var rec recorder
 	blocked, resume := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	h := func(ctx context.Context, m Message) error {
+	h := func(ctx context.Context, m consumer.Message) error {
 		rec.add(m)
 		if m.MsgID == "r-20" {
 			once.Do(func() { close(blocked) })
@@ -390,7 +392,7 @@ func TestConsumeServerRestart(t *testing.T) {
 		}
 		return nil
 	}
-	stop := runConsume(t, b, ConsumerConfig{Durable: "restart", Filters: []string{"crm.inbound.restart"}, AckWait: 2 * time.Second}, h)
+	stop := runConsume(t, b, consumer.Config{Durable: "restart", Filters: []string{"crm.inbound.restart"}, AckWait: 2 * time.Second}, h)
 	before, after := idRange("r", 0, 60), idRange("r", 60, 120)
 	publish(t, b, "crm.inbound.restart", before...)
 	select {
@@ -424,7 +426,7 @@ func TestConsumeWaitsForServer(t *testing.T) {
 	waitFor(t, 5*time.Second, "the client to see the server gone", func() bool { return !b.Conn().IsConnected() })
 
 	var rec recorder
-	runConsume(t, b, ConsumerConfig{Durable: "late", Filters: []string{"crm.inbound.late"}}, rec.handle)
+	runConsume(t, b, consumer.Config{Durable: "late", Filters: []string{"crm.inbound.late"}}, rec.handle)
 	e2, err := StartEmbedded(cfg)
 	if err != nil {
 		t.Fatalf("restart embedded nats: %v", err)
@@ -461,7 +463,7 @@ func TestConsumeKeysNeverOverlap(t *testing.T) {
 		outOfOrder         []string
 		rec                recorder
 	)
-	h := func(ctx context.Context, m Message) error {
+	h := func(ctx context.Context, m consumer.Message) error {
 		if perKey[m.Key].Add(1) > 1 {
 			overlaps.Add(1)
 		}
@@ -487,7 +489,7 @@ func TestConsumeKeysNeverOverlap(t *testing.T) {
 		rec.add(m)
 		return nil
 	}
-	runConsume(t, b, ConsumerConfig{Durable: "keys", Filters: []string{"crm.inbound.key.>"}, Concurrency: 4}, h)
+	runConsume(t, b, consumer.Config{Durable: "keys", Filters: []string{"crm.inbound.key.>"}, Concurrency: 4}, h)
 	var all []string
 	for i := range total {
 		id := fmt.Sprintf("k-%d", i)
@@ -511,14 +513,14 @@ func TestConsumePendingGauge(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
 	reg := prometheus.NewPedanticRegistry()
-	cfg := ConsumerConfig{Durable: "gauge", Filters: []string{"crm.inbound.gauge"}, InfoInterval: 20 * time.Millisecond, Registerer: reg}
+	cfg := consumer.Config{Durable: "gauge", Filters: []string{"crm.inbound.gauge"}, InfoInterval: 20 * time.Millisecond, Registerer: reg}
 	pending := func() float64 { return metricValue(t, reg, "aida_bus_consumer_pending", "consumer", "gauge") }
 	acked := func() float64 {
 		return metricValue(t, reg, "aida_bus_consumer_handled_total", "consumer", "gauge", "result", "ack")
 	}
 
 	release := make(chan struct{})
-	h := func(ctx context.Context, _ Message) error {
+	h := func(ctx context.Context, _ consumer.Message) error {
 		select {
 		case <-release:
 			return nil
@@ -536,7 +538,7 @@ func TestConsumePendingGauge(t *testing.T) {
 	}
 	stop()
 
-	runConsume(t, b, cfg, func(context.Context, Message) error { return nil })
+	runConsume(t, b, cfg, func(context.Context, consumer.Message) error { return nil })
 	publish(t, b, "crm.inbound.gauge", "g-20")
 	waitFor(t, 10*time.Second, "the second run's ack counted", func() bool { return acked() == 21 })
 }
@@ -545,17 +547,17 @@ func TestConsumePendingGauge(t *testing.T) {
 func TestConsumeBadConfig(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
-	ok := func(context.Context, Message) error { return nil }
+	ok := func(context.Context, consumer.Message) error { return nil }
 	for _, tc := range []struct {
 		name string
-		cfg  ConsumerConfig
-		h    Handler
+		cfg  consumer.Config
+		h    consumer.Handler
 	}{
-		{"no durable", ConsumerConfig{Filters: []string{"crm.>"}}, ok},
-		{"dotted durable", ConsumerConfig{Durable: "a.b", Filters: []string{"crm.>"}}, ok},
-		{"no filters", ConsumerConfig{Durable: "a"}, ok},
-		{"empty filter", ConsumerConfig{Durable: "a", Filters: []string{""}}, ok},
-		{"no handler", ConsumerConfig{Durable: "a", Filters: []string{"crm.>"}}, nil},
+		{"no durable", consumer.Config{Filters: []string{"crm.>"}}, ok},
+		{"dotted durable", consumer.Config{Durable: "a.b", Filters: []string{"crm.>"}}, ok},
+		{"no filters", consumer.Config{Durable: "a"}, ok},
+		{"empty filter", consumer.Config{Durable: "a", Filters: []string{""}}, ok},
+		{"no handler", consumer.Config{Durable: "a", Filters: []string{"crm.>"}}, nil},
 	} {
 		if err := b.Consume(testCtx(t, 5*time.Second), tc.cfg, tc.h); !errors.Is(err, ErrBadConsumerConfig) {
 			t.Errorf("%s: %v, want ErrBadConsumerConfig", tc.name, err)
@@ -599,7 +601,7 @@ func TestConsumeRecreatesDeletedConsumer(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
 	var rec recorder
-	runConsume(t, b, ConsumerConfig{Durable: "deleted", Filters: []string{"crm.inbound.del"}}, rec.handle)
+	runConsume(t, b, consumer.Config{Durable: "deleted", Filters: []string{"crm.inbound.del"}}, rec.handle)
 	first := idRange("del", 0, 5)
 	publish(t, b, "crm.inbound.del", first...)
 	waitFor(t, 10*time.Second, "the first messages", func() bool { return rec.has(first) })
@@ -620,7 +622,7 @@ func TestConsumeClosedBus(t *testing.T) {
 	var rec recorder
 	done := make(chan error, 1)
 	go func() {
-		done <- b.Consume(testCtx(t, 20*time.Second), ConsumerConfig{Durable: "closed", Filters: []string{"crm.inbound.closed"}}, rec.handle)
+		done <- b.Consume(testCtx(t, 20*time.Second), consumer.Config{Durable: "closed", Filters: []string{"crm.inbound.closed"}}, rec.handle)
 	}()
 	publish(t, b, "crm.inbound.closed", "c-0")
 	waitFor(t, 10*time.Second, "a message handled", func() bool { return rec.len() == 1 })

@@ -1,20 +1,24 @@
 // Package bus connects AIDA to NATS: an embedded nats-server with JetStream for one machine, a
 // client connection with endless reconnects, the CRM_EVENTS stream, the CloudEvents envelope
-// of journal entries, the journal relay and the live state views.
+// (api/event.Envelope) of journal entries, the journal relay, durable consumers and the live
+// state views. Code that only reads the stream depends on runtime/consumer (the Message,
+// Handler and Config that Bus.Consume runs), not on this package and NATS.
 //
 // # Subjects
 //
 //   - crm.<kind>.<event> (crm.lead.captured, crm.deal.won, crm.autonomy.level_changed …): one
 //     CloudEvents 1.0 JSON message per journal entry, stored in the JetStream stream CRM_EVENTS
-//     (subjects crm.>). The subject is the event type.
+//     (subjects crm.>). The subject is the event type; api/event catalogues them all
+//     (docs/events.md).
 //   - aida.state.<kind>.<id>: the entity's state after a change, on core NATS only (not stored),
 //     for live views. It is not under crm. on purpose: the stream would store it otherwise.
 //
 // # Delivery guarantees
 //
 // The journal is the system of record and the outbox (DESIGN §4.6). The Relay reads
-// unpublished journal rows in commit order, publishes them to JetStream and marks them
-// published only after JetStream acknowledged them. Hence:
+// unpublished journal rows in commit order from its Outbox (the store), publishes them to
+// JetStream through its Publisher (the Bus) and marks them published only after JetStream
+// acknowledged them. Hence:
 //
 //   - At least once from the journal, exactly once in the stream: each message carries
 //     Nats-Msg-Id = the event ID, and JetStream drops a re-sent ID within the stream's duplicate

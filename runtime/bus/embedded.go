@@ -3,8 +3,6 @@ package bus
 import (
 	"fmt"
 	"log/slog"
-	"net"
-	"strconv"
 	"sync"
 	"time"
 
@@ -37,7 +35,9 @@ type Embedded struct {
 }
 
 // StartEmbedded starts a NATS server with JetStream on cfg.StoreDir and waits until it accepts
-// connections. Starting again on the same StoreDir (after Shutdown) recovers the stored streams.
+// connections. A server that fails to start (the port is taken) is an error wrapping ErrStart at
+// once; one still not accepting after cfg.StartTimeout, an error wrapping ErrNotReady. Starting
+// again on the same StoreDir (after Shutdown) recovers the stored streams.
 func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if cfg.StoreDir == "" {
 		return nil, ErrNoStoreDir
@@ -63,21 +63,28 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		NoSigs:             true,
 		NoLog:              cfg.Logger == nil,
 	}
-	if err := checkPort(cfg.Host, cfg.Port); err != nil {
-		return nil, err
-	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("embedded nats: %w", err)
 	}
-	if cfg.Logger != nil {
-		srv.SetLoggerV2(slogAdapter{cfg.Logger.With("component", "nats-server")}, true, false, false)
+	// The server reports a failed start (a taken port above all) only in its log, as a fatal
+	// error; catch it rather than wait the whole StartTimeout for a server that never comes up.
+	failed := make(chan string, 1)
+	logger, debug := cfg.Logger, cfg.Logger != nil
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
+	srv.SetLoggerV2(slogAdapter{l: logger.With("component", "nats-server"), fatal: func(msg string) {
+		select {
+		case failed <- msg:
+		default:
+		}
+	}}, debug, false, false)
 	srv.Start()
-	if !srv.ReadyForConnections(cfg.StartTimeout) {
+	if err := awaitReady(srv, failed, cfg.StartTimeout); err != nil {
 		srv.Shutdown()
 		srv.WaitForShutdown()
-		return nil, fmt.Errorf("%w after %s on %s:%d", ErrNotReady, cfg.StartTimeout, cfg.Host, cfg.Port)
+		return nil, fmt.Errorf("%w (%s:%d)", err, cfg.Host, cfg.Port)
 	}
 	if addr := srv.Addr(); addr != nil {
 		if p, ok := portOf(addr.String()); ok {
@@ -87,19 +94,26 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	return &Embedded{cfg: cfg, srv: srv}, nil
 }
 
-// checkPort fails at once with ErrPortInUse when host:port cannot be listened on. The server
-// itself reports a taken port only by never becoming ready, after its whole start timeout.
-func checkPort(host string, port int) error {
-	if port == RandomPort {
-		return nil
+// startPoll is how often StartEmbedded looks for a fatal error while the server starts.
+const startPoll = 50 * time.Millisecond
+
+// awaitReady waits until srv accepts connections: nil, or an error wrapping ErrStart as soon as
+// the server reports a fatal error on failed, or ErrNotReady after timeout.
+func awaitReady(srv *server.Server, failed <-chan string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		select {
+		case msg := <-failed:
+			return fmt.Errorf("%w: %s", ErrStart, msg)
+		default:
+		}
+		if srv.ReadyForConnections(min(startPoll, max(time.Until(deadline), time.Millisecond))) {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("%w after %s", ErrNotReady, timeout)
+		}
 	}
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("%w: cannot listen on %s (is another aida or NATS server running? set AIDA_NATS_ADDR): %v",
-			ErrPortInUse, addr, err)
-	}
-	return ln.Close()
 }
 
 // Config returns the configuration the server runs with, defaults filled in and Port the

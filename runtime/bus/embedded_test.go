@@ -20,21 +20,6 @@ func TestStartEmbeddedNeedsStoreDir(t *testing.T) {
 	}
 }
 
-// TestStartEmbeddedTakenPort: a taken client port is reported as ErrPortInUse, naming the
-// address, instead of ErrNotReady after the start timeout.
-func TestStartEmbeddedTakenPort(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
-	_, err = StartEmbedded(EmbeddedConfig{StoreDir: t.TempDir(), Port: port})
-	if !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), "127.0.0.1:"+strconv.Itoa(port)) {
-		t.Fatalf("got %v, want ErrPortInUse naming 127.0.0.1:%d", err, port)
-	}
-}
-
 // TestEmbeddedRestartKeepsStream restarts the server on its store dir and port: the stream and
 // its messages survive, and a connected bus reconnects by itself.
 func TestEmbeddedRestartKeepsStream(t *testing.T) {
@@ -128,5 +113,28 @@ func TestStreamConfigDefaults(t *testing.T) {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStartEmbeddedPortTaken: a taken client port is reported at once, not after the start
+// timeout, with the address in the error.
+func TestStartEmbeddedPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	start := time.Now()
+	e, err := StartEmbedded(EmbeddedConfig{StoreDir: t.TempDir(), Port: port, StartTimeout: 30 * time.Second})
+	if err == nil {
+		e.Shutdown()
+		t.Fatal("started on a taken port")
+	}
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), strconv.Itoa(port)) {
+		t.Errorf("error %q, want ErrStart naming port %d", err, port)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("reported after %s, want at once", d)
 	}
 }

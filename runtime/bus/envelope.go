@@ -4,42 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/persistence"
 )
 
-// CloudEvents attributes every envelope shares.
-const (
-	SpecVersion     = "1.0"
-	Source          = "aida"
-	DataContentType = "application/json"
-)
-
-// Envelope is the CloudEvents 1.0 JSON form of one journal entry, as published on the stream.
-// Data is the event's payload message (LeadCaptured, DealStageChanged …) as snake_case JSON.
-type Envelope struct {
-	SpecVersion     string          `json:"specversion"`
-	ID              string          `json:"id"`
-	Source          string          `json:"source"`
-	Type            string          `json:"type"`
-	Subject         string          `json:"subject"`
-	Time            time.Time       `json:"time"`
-	DataContentType string          `json:"datacontenttype"`
-	Data            json.RawMessage `json:"data"`
-	EntityVersion   int64           `json:"entityversion"`
-	Actor           string          `json:"actor,omitempty"`
-}
-
-// NewEnvelope builds the envelope of e: id = EventID, type = Type, subject = "<kind>/<id>",
+// NewEnvelope builds the envelope (event.Envelope) of e: id = EventID, type = Type, subject = "<kind>/<id>",
 // time in UTC, data = the payload of the aidapb.Event in e.Data ({} when the event has none).
 // Unknown fields in e.Data are ignored; data that is not an Event is an error wrapping
 // ErrBadEventData.
-func NewEnvelope(e persistence.Entry) (Envelope, error) {
+func NewEnvelope(e persistence.Entry) (event.Envelope, error) {
 	env := newEnvelope(e)
 	data, err := payloadJSON(e.Data)
 	if err != nil {
@@ -49,18 +27,19 @@ func NewEnvelope(e persistence.Entry) (Envelope, error) {
 	return env, nil
 }
 
-// EventSubject returns the NATS subject of e: its type (crm.lead.captured).
+// EventSubject returns the NATS subject of e: its type (crm.lead.captured), one of the types
+// of the catalogue (api/event).
 func EventSubject(e persistence.Entry) string { return e.Type }
 
-func newEnvelope(e persistence.Entry) Envelope {
-	return Envelope{
-		SpecVersion:     SpecVersion,
+func newEnvelope(e persistence.Entry) event.Envelope {
+	return event.Envelope{
+		SpecVersion:     event.SpecVersion,
 		ID:              e.EventID,
-		Source:          Source,
+		Source:          event.Source,
 		Type:            e.Type,
 		Subject:         e.Kind + "/" + e.ID,
 		Time:            e.Time.UTC(),
-		DataContentType: DataContentType,
+		DataContentType: event.DataContentType,
 		Data:            json.RawMessage("{}"),
 		EntityVersion:   e.Version,
 		Actor:           e.Actor,
@@ -69,7 +48,7 @@ func newEnvelope(e persistence.Entry) Envelope {
 
 // rawEnvelope is the envelope of an entry whose data NewEnvelope refused: data is the stored
 // JSON as it is (null when it is not JSON either), so the relay never stalls on one bad row.
-func rawEnvelope(e persistence.Entry) Envelope {
+func rawEnvelope(e persistence.Entry) event.Envelope {
 	env := newEnvelope(e)
 	env.Data = json.RawMessage("null")
 	if json.Valid(e.Data) {
@@ -120,7 +99,7 @@ func payloadCopy(data []byte) (json.RawMessage, bool) {
 	if json.Unmarshal(data, &top) != nil {
 		return nil, false
 	}
-	fields := (&aidapb.Event{}).ProtoReflect().Descriptor().Oneofs().ByName("data").Fields()
+	fields := event.DataFields()
 	for key, raw := range top {
 		fd := fields.ByName(protoreflect.Name(key))
 		if fd == nil || string(fd.Name()) == fd.JSONName() {

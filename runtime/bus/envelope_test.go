@@ -44,7 +44,7 @@ func entryOf(t *testing.T, s sample, version int64) persistence.Entry {
 
 // TestEnvelopeGolden checks the envelope of every event type against testdata/<type>.json.
 func TestEnvelopeGolden(t *testing.T) {
-	for i, s := range catalogue() {
+	for i, s := range samples() {
 		t.Run(s.ev.Type+"/"+s.kind+"-"+s.id, func(t *testing.T) {
 			e := entryOf(t, s, int64(i+1))
 			env, err := NewEnvelope(e)
@@ -75,7 +75,7 @@ func TestEnvelopeGolden(t *testing.T) {
 
 // TestEnvelopeFields checks the CloudEvents attributes and the payload one by one.
 func TestEnvelopeFields(t *testing.T) {
-	s := catalogue()[0] // crm.lead.captured
+	s := samples()[0] // crm.lead.captured
 	e := entryOf(t, s, 7)
 	env, err := NewEnvelope(e)
 	if err != nil {
@@ -147,7 +147,7 @@ func TestEnvelopeData(t *testing.T) {
 // TestCatalogueCoversEveryPayload makes sure the catalogue has every oneof case of aidapb.Event.
 func TestCatalogueCoversEveryPayload(t *testing.T) {
 	have := map[string]bool{}
-	for _, s := range catalogue() {
+	for _, s := range samples() {
 		m := s.ev.ProtoReflect()
 		have[string(m.WhichOneof(m.Descriptor().Oneofs().ByName("data")).Name())] = true
 	}

@@ -1,13 +1,47 @@
 package bus
 
 import (
+	"slices"
+	"testing"
+
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 )
 
-// sample is one event of the catalogue: every type AIDA journals, on its entity.
+// TestSamplesFollowTheCatalogue: each sample's type is in the catalogue, on its kind, with the
+// catalogue's payload; and every entry of the catalogue has a sample, so the golden envelopes
+// cover every payload.
+func TestSamplesFollowTheCatalogue(t *testing.T) {
+	idx := event.NewIndex()
+	covered := map[string]bool{}
+	for _, s := range samples() {
+		e, ok := idx.Lookup(s.ev.Type)
+		if !ok {
+			t.Errorf("sample %s: type not in the catalogue", s.ev.Type)
+			continue
+		}
+		m := s.ev.ProtoReflect()
+		var payload string
+		if fd := m.WhichOneof(m.Descriptor().Oneofs().ByName("data")); fd != nil {
+			payload = string(fd.Name())
+		}
+		if payload != string(e.Payload) || !slices.Contains(e.Kinds, s.kind) {
+			t.Errorf("sample %s on %s: payload %q, catalogue %s on %q", s.ev.Type, s.kind, payload, e.Payload, e.Kinds)
+		}
+		covered[string(e.Payload)] = true
+	}
+	for _, e := range event.Catalogue() {
+		if !covered[string(e.Payload)] {
+			t.Errorf("no sample (hence no golden envelope) of payload %s", e.Payload)
+		}
+	}
+}
+
+// sample is one event AIDA journals, on its entity: samples has one of every payload of the
+// catalogue (api/event), under one of its types.
 type sample struct {
 	kind, id string
 	ev       *aidapb.Event
@@ -15,8 +49,8 @@ type sample struct {
 
 func ptr[T any](v T) *T { return &v }
 
-// catalogue returns one event of every type, in an order the entities could have journaled them.
-func catalogue() []sample {
+// samples returns events of every payload, in an order the entities could have journaled them.
+func samples() []sample {
 	at := timestamppb.New(mustTime("2025-03-01T09:00:00Z"))
 	custom, _ := structpb.NewStruct(map[string]any{"plan": "pro", "seats": 12})
 	note := &aidapb.Note{Id: "n1", Text: "Called, wants a demo", Author: "ann", CreatedAt: at}

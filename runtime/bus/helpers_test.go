@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/sqlite"
 )
@@ -181,7 +182,7 @@ func drained(t *testing.T, s persistence.Store) bool {
 type streamMsg struct {
 	subject string
 	msgID   string
-	env     Envelope
+	env     event.Envelope
 }
 
 // readStream reads every message of the stream in order through an ordered consumer.
@@ -210,7 +211,7 @@ func readStream(t *testing.T, b *Bus) []streamMsg {
 		n := 0
 		for m := range batch.Messages() {
 			n++
-			var env Envelope
+			var env event.Envelope
 			if err := json.Unmarshal(m.Data(), &env); err != nil {
 				t.Fatalf("message %s is not an envelope: %v\n%s", m.Subject(), err, m.Data())
 			}

@@ -11,8 +11,12 @@ import (
 )
 
 // slogAdapter writes nats-server logs to slog: notices, debug and trace lines at debug level
-// (the server is chatty), warnings at warn, errors and fatal errors at error.
-type slogAdapter struct{ l *slog.Logger }
+// (the server is chatty), warnings at warn, errors and fatal errors at error. A fatal error
+// (the client port is taken, JetStream cannot start) is also told to fatal, if set.
+type slogAdapter struct {
+	l     *slog.Logger
+	fatal func(msg string)
+}
 
 var _ server.Logger = slogAdapter{}
 
@@ -24,10 +28,16 @@ func (a slogAdapter) log(level slog.Level, format string, v ...any) {
 
 func (a slogAdapter) Noticef(format string, v ...any) { a.log(slog.LevelDebug, format, v...) }
 func (a slogAdapter) Warnf(format string, v ...any)   { a.log(slog.LevelWarn, format, v...) }
-func (a slogAdapter) Fatalf(format string, v ...any)  { a.log(slog.LevelError, format, v...) }
-func (a slogAdapter) Errorf(format string, v ...any)  { a.log(slog.LevelError, format, v...) }
-func (a slogAdapter) Debugf(format string, v ...any)  { a.log(slog.LevelDebug, format, v...) }
-func (a slogAdapter) Tracef(format string, v ...any)  { a.log(slog.LevelDebug, format, v...) }
+func (a slogAdapter) Fatalf(format string, v ...any) {
+	a.log(slog.LevelError, format, v...)
+	if a.fatal != nil {
+		a.fatal(fmt.Sprintf(format, v...))
+	}
+}
+
+func (a slogAdapter) Errorf(format string, v ...any) { a.log(slog.LevelError, format, v...) }
+func (a slogAdapter) Debugf(format string, v ...any) { a.log(slog.LevelDebug, format, v...) }
+func (a slogAdapter) Tracef(format string, v ...any) { a.log(slog.LevelDebug, format, v...) }
 
 // portOf returns the port of a host:port address.
 func portOf(addr string) (int, bool) {

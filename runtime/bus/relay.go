@@ -10,31 +10,51 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/persistence"
 )
+
+// Outbox is the journal as the relay reads it: the outbox role of persistence.Store.
+type Outbox interface {
+	// Unpublished returns up to limit unpublished entries, oldest commit first.
+	Unpublished(ctx context.Context, limit int) ([]persistence.Entry, error)
+	// MarkPublished marks the entries with these event IDs published.
+	MarkPublished(ctx context.Context, eventIDs []string) error
+}
+
+var _ Outbox = persistence.Store(nil)
+
+// Publisher is the JetStream side of the relay; *Bus is one.
+type Publisher interface {
+	// Connected reports whether a message handed over now can reach the server.
+	Connected() bool
+	// PublishAsync hands msg to JetStream without waiting; the future tells its ack.
+	PublishAsync(msg *nats.Msg) (jetstream.PubAckFuture, error)
+}
+
+var _ Publisher = (*Bus)(nil)
 
 // Relay publishes the journal's unpublished rows to JetStream and marks them published: the
 // outbox of DESIGN §4.6. One relay runs per store; see the package doc for its guarantees.
 type Relay struct {
-	store   persistence.Store
-	bus     *Bus
+	outbox  Outbox
+	pub     Publisher
+	types   *event.Index
 	cfg     relayConfig
 	kick    chan struct{}
 	metrics relayMetrics
 }
 
-// NewRelay returns a relay from store to b's stream. Start it with Run.
-func NewRelay(store persistence.Store, b *Bus, opts ...RelayOption) *Relay {
+// NewRelay returns a relay from outbox (the store) to pub (the bus). Start it with Run.
+func NewRelay(outbox Outbox, pub Publisher, opts ...RelayOption) *Relay {
 	cfg := defaultRelayConfig()
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.logger == nil {
-		cfg.logger = b.logger
-	}
 	return &Relay{
-		store:   store,
-		bus:     b,
+		outbox:  outbox,
+		pub:     pub,
+		types:   event.NewIndex(),
 		cfg:     cfg,
 		kick:    make(chan struct{}, 1),
 		metrics: newRelayMetrics(cfg.registerer, cfg.logger),
@@ -114,7 +134,7 @@ type roundResult struct {
 
 // round reads one batch, publishes it and marks the longest acknowledged prefix published.
 func (r *Relay) round(ctx context.Context) (roundResult, error) {
-	entries, err := r.store.Unpublished(ctx, r.cfg.batchSize)
+	entries, err := r.outbox.Unpublished(ctx, r.cfg.batchSize)
 	if err != nil {
 		r.metrics.errors.WithLabelValues(stageRead).Inc()
 		return roundResult{}, fmt.Errorf("read unpublished: %w", err)
@@ -132,7 +152,7 @@ func (r *Relay) round(ctx context.Context) (roundResult, error) {
 		for i, e := range entries[:acked] {
 			ids[i] = e.EventID
 		}
-		if merr := r.store.MarkPublished(ctx, ids); merr != nil {
+		if merr := r.outbox.MarkPublished(ctx, ids); merr != nil {
 			r.metrics.errors.WithLabelValues(stageMark).Inc()
 			return roundResult{}, errors.Join(err, fmt.Errorf("mark %d published: %w", acked, merr))
 		}
@@ -145,7 +165,7 @@ func (r *Relay) round(ctx context.Context) (roundResult, error) {
 // publish sends entries in order and returns how many, from the first, JetStream acknowledged
 // (stored now or before, as a duplicate), with the error that stopped the count, if any.
 func (r *Relay) publish(ctx context.Context, entries []persistence.Entry) (int, error) {
-	if !r.bus.nc.IsConnected() {
+	if !r.pub.Connected() {
 		r.metrics.errors.WithLabelValues(stagePublish).Inc()
 		return 0, ErrDisconnected
 	}
@@ -160,7 +180,7 @@ func (r *Relay) publish(ctx context.Context, entries []persistence.Entry) (int, 
 				msg.Header.Set(jetstream.ExpectedLastMsgIDHeader, entries[i-1].EventID)
 			}
 			var f jetstream.PubAckFuture
-			if f, err = r.bus.js.PublishMsgAsync(msg); err == nil {
+			if f, err = r.pub.PublishAsync(msg); err == nil {
 				futures = append(futures, f)
 				continue
 			}
@@ -183,7 +203,11 @@ func (r *Relay) publish(ctx context.Context, entries []persistence.Entry) (int, 
 }
 
 // message builds the NATS message of e: its envelope on its type's subject, with Nats-Msg-Id.
+// A type the catalogue (api/event) lacks is published all the same, and logged.
 func (r *Relay) message(e persistence.Entry) (*nats.Msg, error) {
+	if _, ok := r.types.Lookup(e.Type); !ok {
+		r.cfg.logger.Warn("relay: event type not in the catalogue (api/event); publishing it", "type", e.Type, "event_id", e.EventID)
+	}
 	env, err := NewEnvelope(e)
 	if err != nil {
 		// A row is never skipped: publish what is stored, and say so.

@@ -34,6 +34,7 @@ func defaultRelayConfig() relayConfig {
 		poll:       DefaultPollInterval,
 		minBackoff: DefaultMinBackoff,
 		maxBackoff: DefaultMaxBackoff,
+		logger:     slog.New(slog.DiscardHandler),
 		now:        time.Now,
 	}
 }
@@ -68,7 +69,13 @@ func WithBackoff(first, longest time.Duration) RelayOption {
 }
 
 // WithRelayLogger sets the relay's logger (default: none).
-func WithRelayLogger(l *slog.Logger) RelayOption { return func(c *relayConfig) { c.logger = l } }
+func WithRelayLogger(l *slog.Logger) RelayOption {
+	return func(c *relayConfig) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
 
 // WithRelayRegisterer registers the relay metrics (aida_relay_*) with r (default: not registered).
 func WithRelayRegisterer(r prometheus.Registerer) RelayOption {

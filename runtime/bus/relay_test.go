@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/api/event"
 	"github.com/aidacrm/aida/persistence"
 )
 
@@ -33,7 +34,7 @@ func TestRelayEveryEventType(t *testing.T) {
 	if err != nil {
 		t.Fatalf("consumer: %v", err)
 	}
-	samples := catalogue()
+	samples := samples()
 	for _, smp := range samples {
 		if err := w.append(ctx, item{smp.kind, smp.id, []*aidapb.Event{smp.ev}}); err != nil {
 			t.Fatal(err)
@@ -60,7 +61,7 @@ func TestRelayEveryEventType(t *testing.T) {
 	}
 	for i, m := range got {
 		smp := samples[i]
-		var env Envelope
+		var env event.Envelope
 		if err := json.Unmarshal(m.Data(), &env); err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
@@ -209,9 +210,9 @@ func TestRelayRestart(t *testing.T) {
 	checkExactlyOnce(t, w, readStream(t, b))
 }
 
-// flakyStore is a store whose Unpublished and MarkPublished fail while their flags are set.
+// flakyStore is an outbox whose Unpublished and MarkPublished fail while their flags are set.
 type flakyStore struct {
-	persistence.Store
+	Outbox
 	readDown atomic.Bool
 	markDown atomic.Bool
 }
@@ -222,14 +223,14 @@ func (f *flakyStore) Unpublished(ctx context.Context, limit int) ([]persistence.
 	if f.readDown.Load() {
 		return nil, persistence.Unavailable(errDown)
 	}
-	return f.Store.Unpublished(ctx, limit)
+	return f.Outbox.Unpublished(ctx, limit)
 }
 
 func (f *flakyStore) MarkPublished(ctx context.Context, ids []string) error {
 	if f.markDown.Load() {
 		return persistence.Unavailable(errDown)
 	}
-	return f.Store.MarkPublished(ctx, ids)
+	return f.Outbox.MarkPublished(ctx, ids)
 }
 
 // TestRelayStoreDown: reads fail, then marks fail after JetStream stored the rows (a crash
@@ -238,7 +239,7 @@ func TestRelayStoreDown(t *testing.T) {
 	e := startServer(t, t.TempDir(), 0)
 	b := connect(t, e.ClientURL())
 	real := openStore(t)
-	s := &flakyStore{Store: real}
+	s := &flakyStore{Outbox: real}
 	w := newWriter(real)
 	ctx := testCtx(t, 20*time.Second)
 	for i := range 40 {

@@ -1,0 +1,68 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aidacrm/aida/actors/deal"
+	"github.com/aidacrm/aida/actors/lead"
+)
+
+// ErrUnknown: New was given a name the agent table does not have.
+var ErrUnknown = errors.New("unknown agent")
+
+// Spec is one row of the agent table: a background agent's name, the event types it reacts to,
+// what it does, and how it handles each of those events.
+type Spec struct {
+	// Name names the agent in AIDA_AGENTS; its commands carry the actor agent:<name> and its
+	// durable consumer is agent-<name>.
+	Name string
+	// Events are the event types it consumes (the filters of its consumer).
+	Events []string
+	// About says what it does, in one line.
+	About  string
+	handle func(a *Agent, ctx context.Context, ev Event) error
+}
+
+// Specs returns the agent table, in the order the agents start.
+func Specs() []Spec {
+	return []Spec{
+		{Name: "nurture", Events: []string{lead.TypeCaptured, lead.TypeStatusChanged, "crm.lead.reminder_fired"},
+			About: "enrolls captured and qualified leads in sequences and drafts each step", handle: (*Agent).nurture},
+		{Name: "pipeline", Events: []string{deal.TypeCreated, deal.TypeStageChanged, deal.TypeUpdated, "crm.deal.reminder_fired"},
+			About: "flags stale and overdue deals and gives their owners a task", handle: (*Agent).pipeline},
+		{Name: "success", Events: []string{deal.TypeWon, "crm.account.reminder_fired"},
+			About: "turns won deals into onboarded accounts and keeps their health score", handle: (*Agent).success},
+	}
+}
+
+// Names returns the names of the agent table, in the order the agents start.
+func Names() []string {
+	specs := Specs()
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// New returns the agent of the table named name, acting on e; an unknown name is an error
+// wrapping ErrUnknown.
+func New(name string, e Entities, cfg Config) (*Agent, error) {
+	for _, s := range Specs() {
+		if s.Name == name {
+			return s.New(e, cfg), nil
+		}
+	}
+	return nil, fmt.Errorf("%w %q: the agents are %s", ErrUnknown, name, strings.Join(Names(), ", "))
+}
+
+// New returns the agent of s, acting on e.
+func (s Spec) New(e Entities, cfg Config) *Agent {
+	cfg.defaults()
+	a := &Agent{name: s.Name, filters: s.Events, entities: e, cfg: cfg, metrics: newMetrics(cfg.Registerer, cfg.Logger)}
+	a.handle = func(ctx context.Context, ev Event) error { return s.handle(a, ctx, ev) }
+	return a
+}
