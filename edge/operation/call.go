@@ -21,15 +21,21 @@ const (
 
 // send delivers the command to the entity at in.ID and answers its view.
 func send(ctx context.Context, e Entities, op *Operation, in Input, cmd *aidapb.Command) (Result, error) {
-	reply, err := e.Send(ctx, op.Kind, in.ID, cmd)
-	if err != nil {
-		return Result{}, err
+	return viewed(op.Status)(e.Send(ctx, op.Kind, in.ID, cmd))
+}
+
+// viewed returns a function that turns an entity's answer into a Result of status with its view.
+func viewed(status int) func(*aidapb.Reply, error) (Result, error) {
+	return func(reply *aidapb.Reply, err error) (Result, error) {
+		if err != nil {
+			return Result{}, err
+		}
+		v, err := View(reply)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Status: status, Body: v}, nil
 	}
-	v, err := View(reply)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Status: op.Status, Body: v}, nil
 }
 
 // capture answers 201 with a new lead, 200 with the existing lead of that email.
@@ -49,14 +55,10 @@ func capture(ctx context.Context, e Entities, _ *Operation, _ Input, cmd *aidapb
 // create answers 201 with the new deal or account.
 func create(ctx context.Context, e Entities, op *Operation, _ Input, cmd *aidapb.Command) (Result, error) {
 	reply, err := e.Create(ctx, op.Kind, cmd)
+	res, err := viewed(http.StatusCreated)(reply, err)
 	if err != nil {
 		return Result{}, err
 	}
-	v, err := View(reply)
-	if err != nil {
-		return Result{}, err
-	}
-	res := Result{Status: http.StatusCreated, Body: v}
 	if id := viewID(reply); id != "" {
 		res.Location = Location(op.Kind, id)
 	}
@@ -74,15 +76,7 @@ func convert(ctx context.Context, e Entities, _ *Operation, in Input, cmd *aidap
 
 // onboard starts an account's onboarding; the gateway fills in the plan.
 func onboard(ctx context.Context, e Entities, op *Operation, in Input, cmd *aidapb.Command) (Result, error) {
-	reply, err := e.StartOnboarding(ctx, in.ID, cmd)
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := View(reply)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Status: op.Status, Body: v}, nil
+	return viewed(op.Status)(e.StartOnboarding(ctx, in.ID, cmd))
 }
 
 // timeline answers a page of the entity's journal after ?after= (a version), at most ?limit=.
