@@ -140,7 +140,7 @@ type content struct {
 func Parse(m consumer.Message) (kind, id string, cmd *aidapb.Command, err error) {
 	typ, ok := strings.CutPrefix(m.Subject, event.InboundPrefix)
 	if !ok || typ == "" {
-		return "", "", nil, fmt.Errorf("%w: subject %q is not under crm.inbound.", ErrBadSignal, m.Subject)
+		return "", "", nil, fmt.Errorf("%w: subject %q is not under %s>", ErrBadSignal, m.Subject, event.InboundPrefix)
 	}
 	var msg message
 	if err := json.Unmarshal(m.Data, &msg); err != nil {

@@ -31,7 +31,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate postgres: %w", err)
 	}
 	db := stdlib.OpenDB(*s.pool.Config().ConnConfig.Copy())
-	defer db.Close()
+	defer func() { _ = db.Close() }() // the migration is done or failed either way: a close error changes neither
 	p, err := goose.NewProvider(goose.DialectPostgres, db, dir,
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithSessionLocker(locker),

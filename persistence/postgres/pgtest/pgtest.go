@@ -153,8 +153,11 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pgtest port: %w", err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil {
+		return 0, fmt.Errorf("pgtest port: %w", err)
+	}
+	return port, nil
 }
 
 // Start starts the server (again) on its port and data directory and waits until it accepts
@@ -209,7 +212,7 @@ func (s *Server) CreateDatabase(ctx context.Context, name string) (string, error
 	if err != nil {
 		return "", fmt.Errorf("pgtest create database: %w", err)
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }() // the work is done or failed; closing reports nothing new
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{db}.Sanitize()); err != nil {
 		return "", fmt.Errorf("pgtest create database %s: %w", db, err)
 	}
@@ -233,7 +236,7 @@ func (s *Server) NewDatabase(t testing.TB) string {
 		if err != nil {
 			return // the server is down: its directory goes with it
 		}
-		defer conn.Close(ctx)
+		defer func() { _ = conn.Close(ctx) }() // the work is done or failed; closing reports nothing new
 		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	})
 	return url
