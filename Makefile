@@ -9,7 +9,7 @@ MODULE  := github.com/aidacrm/aida
 # data races (in the library, not in our code), so packages that start a
 # protoactor cluster member cannot pass `go test -race`. Everything else runs
 # with the race detector. Add a package here only for that reason, and say so.
-NORACE_PKGS := ./runtime/cluster/... ./actors/entity/... ./cmd/...
+NORACE_PKGS := ./runtime/cluster/... ./actors/entity/... ./actors/crm/... ./cmd/...
 
 # Import paths: every package minus the NORACE ones. A NORACE pattern whose
 # folder does not exist yet is dropped (go list fails on it).

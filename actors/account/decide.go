@@ -12,31 +12,25 @@ import (
 	"github.com/aidacrm/aida/api/fault"
 )
 
-// Decide returns the events cmd produces for account s (nil: it does not exist yet) at time
-// now. It is pure. Events have Type and data set; the shell fills Id, Actor, Time and Version,
-// then calls Apply. The created account takes its ID from cmd.Id. A command that changes
-// nothing returns no events and no error.
+// Decide returns the events one of an account's own commands produces for account s (nil: it
+// does not exist yet) at time now. It is pure. Events have Type and data set; the shell fills
+// Id, Actor, Time and Version, then calls Apply. The created account takes its ID from cmd.Id.
+// A command that changes nothing returns no events and no error. The commands every kind takes
+// (notes, autonomy, work, signals, reminders) are the shell's (record.Decide); Follow adds what
+// they mean for an account.
 //
 // Errors are *fault.Error: NotFound when s is nil for anything but create_account, Duplicate
 // for create_account on an existing account, Transition for a forbidden lifecycle move,
 // Invalid with the bad fields named, and Invalid for commands of other kinds.
 func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
-	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "account not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
-	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_CreateAccount:
 		if s != nil {
 			return nil, fault.New(fault.Duplicate, "account %s already exists", s.GetId())
 		}
 		return decideCreate(cmd.GetId(), body.CreateAccount, now)
-	case *aidapb.Command_Get, *aidapb.Command_UpdateAccount, *aidapb.Command_AttachDeal,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
-		*aidapb.Command_RecordSignal, *aidapb.Command_StartOnboarding, *aidapb.Command_CompleteMilestone,
-		*aidapb.Command_RecomputeHealth:
+	case *aidapb.Command_UpdateAccount, *aidapb.Command_AttachDeal, *aidapb.Command_StartOnboarding,
+		*aidapb.Command_CompleteMilestone, *aidapb.Command_RecomputeHealth:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "account not found")
 		}
@@ -48,22 +42,6 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		return decideUpdate(s, body.UpdateAccount)
 	case *aidapb.Command_AttachDeal:
 		return decideAttach(s, body.AttachDeal, now)
-	case *aidapb.Command_SetAutonomy:
-		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
-	case *aidapb.Command_AddNote:
-		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
-	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; the success
-		// agent reacts to crm.account.reminder_fired of milestones and health checks.
-		return nil, nil
-	case *aidapb.Command_RecordSignal:
-		events, err := record.DecideSignal(Kind, s.GetEngagement(), body.RecordSignal, now)
-		if err != nil || len(events) == 0 {
-			return events, err
-		}
-		next := proto.Clone(s).(*aidapb.Account)
-		record.ApplySignal(events[0], &next.Engagement)
-		return append(events, recomputeHealth(next, now)...), nil
 	case *aidapb.Command_StartOnboarding:
 		return startOnboarding(s, body.StartOnboarding)
 	case *aidapb.Command_CompleteMilestone:
@@ -80,7 +58,7 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 		}
 		return recomputeHealth(s, now), nil
 	}
-	return nil, nil // get
+	return nil, fault.New(fault.Internal, "unhandled account command %s", record.CommandName(cmd))
 }
 
 func decideCreate(id string, c *aidapb.CreateAccount, now time.Time) ([]*aidapb.Event, error) {

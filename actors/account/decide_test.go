@@ -82,13 +82,13 @@ func TestExistence(t *testing.T) {
 	}
 	for name, cmd := range cmds {
 		t.Run(name, func(t *testing.T) {
-			_, err := account.Decide(nil, cmd, t0)
+			_, err := shellDecide(nil, cmd, t0)
 			wantCode(t, err, fault.NotFound)
 		})
 	}
 	_, err := account.Decide(s, createCmd(&aidapb.CreateAccount{Name: "Acme"}), t0)
 	wantCode(t, err, fault.Duplicate)
-	if evs, err := account.Decide(s, cmds["get"], t0); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, cmds["get"], t0); err != nil || len(evs) != 0 {
 		t.Errorf("get: %v %v", evs, err)
 	}
 	for _, cmd := range []*aidapb.Command{
@@ -200,11 +200,11 @@ func TestAutonomyAndNotes(t *testing.T) {
 	set := func(level int32) *aidapb.Command {
 		return &aidapb.Command{Body: &aidapb.Command_SetAutonomy{SetAutonomy: &aidapb.SetAutonomy{Level: level}}}
 	}
-	_, err := account.Decide(s, set(0), t0)
+	_, err := shellDecide(s, set(0), t0)
 	if got := fieldNames(wantCode(t, err, fault.Invalid)); !slices.Equal(got, []string{"level"}) {
 		t.Errorf("fields %v", got)
 	}
-	if evs, err := account.Decide(s, set(2), t0); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, set(2), t0); err != nil || len(evs) != 0 {
 		t.Errorf("same level: %v %v", evs, err)
 	}
 	s, evs := mustStep(t, s, set(5), t0)
@@ -212,7 +212,7 @@ func TestAutonomyAndNotes(t *testing.T) {
 		t.Errorf("autonomy %v level %d", types(evs), s.GetAutonomyLevel())
 	}
 	note := &aidapb.Command{Actor: "user:ann", Body: &aidapb.Command_AddNote{AddNote: &aidapb.AddNote{Text: strings.Repeat("x", 5001)}}}
-	_, err = account.Decide(s, note, t0)
+	_, err = shellDecide(s, note, t0)
 	if got := fieldNames(wantCode(t, err, fault.Invalid)); !slices.Equal(got, []string{"text"}) {
 		t.Errorf("fields %v", got)
 	}

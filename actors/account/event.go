@@ -1,5 +1,7 @@
 package account
 
+import "github.com/aidacrm/aida/actors/record"
+
 // The CloudEvents types of the events an account produces.
 const (
 	TypeCreated          = "crm.account.created"
@@ -8,5 +10,5 @@ const (
 	TypeHealthChanged    = "crm.account.health_changed"
 	TypeLifecycleChanged = "crm.account.lifecycle_changed"
 	TypeNoteAdded        = "crm.account.note_added"
-	TypeAutonomyChanged  = "crm.autonomy.level_changed"
+	TypeAutonomyChanged  = record.TypeAutonomyChanged
 )

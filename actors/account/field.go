@@ -2,6 +2,9 @@ package account
 
 import (
 	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/aidacrm/aida/actors/deal"
 	"github.com/aidacrm/aida/actors/record"
@@ -92,4 +95,26 @@ func checkDeal(bad *fault.Fields, field string, in *aidapb.AccountDeal) *aidapb.
 		bad.Add(field+".stage", "must be one of %s", strings.Join(deal.Stages(), ", "))
 	}
 	return d
+}
+
+// Traits returns account s (not nil) as the shared rules see it: its limits, its owner, and
+// pointers to the fields every kind has.
+func Traits(s *aidapb.Account) record.Traits {
+	return record.Traits{Kind: Kind, Limits: limits(), Owner: s.GetOwner(),
+		Level: &s.AutonomyLevel, Notes: &s.Notes, Work: &s.Work, Engagement: &s.Engagement, Reminders: &s.Reminders,
+		UpdatedAt: &s.UpdatedAt, Version: &s.Version}
+}
+
+// Follow returns the events a shared command decided for account s, followed by what they mean
+// for an account: a signal feeds its health (engagement and recency), so the health score is
+// recomputed with it, and recorded when its category moved. Follow is pure.
+func Follow(s *aidapb.Account, _ *aidapb.Command, events []*aidapb.Event, now time.Time) []*aidapb.Event {
+	for _, e := range events {
+		if e.GetSignalReceived() != nil {
+			next := proto.Clone(s).(*aidapb.Account)
+			record.ApplySignal(e, &next.Engagement)
+			return append(events, recomputeHealth(next, now)...)
+		}
+	}
+	return events
 }

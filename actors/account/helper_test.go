@@ -9,13 +9,39 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/actors/account"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 )
 
+// shellDecide is what the entity shell asks for cmd: a shared command goes to record.Decide
+// over the account's Traits and then to Follow, any other to Decide.
+func shellDecide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if !record.IsShared(cmd) {
+		return account.Decide(s, cmd, now)
+	}
+	if s == nil {
+		return nil, fault.New(fault.NotFound, "account not found")
+	}
+	evs, err := record.Decide(account.Traits(s), cmd, now)
+	if err != nil || len(evs) == 0 {
+		return evs, err
+	}
+	return account.Follow(s, cmd, evs, now), nil
+}
+
+// fold applies e the way the entity shell does: a shared event through record.Apply, an
+// account's own through Apply.
+func fold(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
+	if s != nil && record.Apply(e, account.Traits(s)) {
+		return s
+	}
+	return account.Apply(s, e)
+}
+
 // step decides cmd on s at now and applies the events the way the shell does.
 func step(s *aidapb.Account, cmd *aidapb.Command, now time.Time) (*aidapb.Account, []*aidapb.Event, error) {
-	evs, err := account.Decide(s, cmd, now)
+	evs, err := shellDecide(s, cmd, now)
 	if err != nil {
 		return s, nil, err
 	}
@@ -24,7 +50,7 @@ func step(s *aidapb.Account, cmd *aidapb.Command, now time.Time) (*aidapb.Accoun
 		e.Actor = cmd.GetActor()
 		e.Time = timestamppb.New(now)
 		e.Version = s.GetVersion() + 1
-		s = account.Apply(s, e)
+		s = fold(s, e)
 	}
 	return s, evs, nil
 }

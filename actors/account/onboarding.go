@@ -169,11 +169,6 @@ func sophistication(source string) string {
 	return "low"
 }
 
-// entity is what the shared work rules need of an account.
-func entity(s *aidapb.Account) record.Entity {
-	return record.Entity{Kind: Kind, Level: s.GetAutonomyLevel(), Owner: s.GetOwner(), Work: s.GetWork()}
-}
-
 func startOnboarding(s *aidapb.Account, c *aidapb.StartOnboarding) ([]*aidapb.Event, error) {
 	var bad fault.Fields
 	plan := c.GetPlan()

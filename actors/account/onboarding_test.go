@@ -22,7 +22,7 @@ const day = 24 * time.Hour
 // ID as its token, so the account knows the reminder is pending.
 func shellStep(t *testing.T, s *aidapb.Account, cmd *aidapb.Command, now time.Time) (*aidapb.Account, []*aidapb.Event) {
 	t.Helper()
-	evs, err := account.Decide(s, cmd, now)
+	evs, err := shellDecide(s, cmd, now)
 	if err != nil {
 		t.Fatalf("%s: %v", record.CommandName(cmd), err)
 	}
@@ -32,7 +32,7 @@ func shellStep(t *testing.T, s *aidapb.Account, cmd *aidapb.Command, now time.Ti
 		if rs := e.GetReminderSet(); rs != nil {
 			rs.Token = e.Id
 		}
-		s = account.Apply(s, e)
+		s = fold(s, e)
 	}
 	return s, evs
 }
@@ -45,7 +45,7 @@ func fireMilestone(t *testing.T, s *aidapb.Account, name string, now time.Time) 
 		t.Fatalf("no pending reminder for milestone %s: %v", name, s.GetReminders())
 	}
 	v := s.GetVersion() + 1
-	return account.Apply(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.account.reminder_fired", Actor: "reminder:x",
+	return fold(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.account.reminder_fired", Actor: "reminder:x",
 		Time: timestamppb.New(now), Version: v, Data: &aidapb.Event_ReminderFired{ReminderFired: &aidapb.ReminderFired{
 			Name: account.MilestonePrefix + name, Token: token}}})
 }
@@ -500,7 +500,7 @@ func TestReplyRaisesHealth(t *testing.T) {
 	if got := types(evs); !slices.Equal(got, []string{"crm.account.sms_replied"}) {
 		t.Errorf("second reply: events %v", got)
 	}
-	if evs, err := account.Decide(s, signal("m-1", record.SignalEmailReplied), now); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, signal("m-1", record.SignalEmailReplied), now); err != nil || len(evs) != 0 {
 		t.Errorf("a redelivered reply: events %v, error %v", types(evs), err)
 	}
 	// Two months later the contacts are old: recomputing brings the account back to poor,
@@ -522,13 +522,13 @@ func TestAccountWork(t *testing.T) {
 		t.Errorf("drafts %v", d)
 	}
 	draft := &aidapb.Command{Actor: "user:ann", Body: &aidapb.Command_DraftMessage{DraftMessage: &aidapb.DraftMessage{Channel: "email", Body: "hi"}}}
-	_, err := account.Decide(s, draft, t0)
+	_, err := shellDecide(s, draft, t0)
 	if fe := wantCode(t, err, fault.Invalid); !slices.Equal(fieldNames(fe), []string{"to"}) {
 		t.Errorf("an email from an account without an address: fields %v", fieldNames(fe))
 	}
 	for _, cmd := range []*aidapb.Command{add, draft, startCmd(&aidapb.Onboarding{}), milestoneCmd("u", "x"), recomputeCmd(),
 		{Body: &aidapb.Command_RecordSignal{RecordSignal: &aidapb.RecordSignal{}}}} {
-		if _, err := account.Decide(nil, cmd, t0); fault.CodeOf(err) != fault.NotFound {
+		if _, err := shellDecide(nil, cmd, t0); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("%s on no account: %v, want NotFound", record.CommandName(cmd), err)
 		}
 	}

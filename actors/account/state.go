@@ -7,11 +7,12 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 )
 
-// Apply folds one event into s and returns the new state; s is nil for the creating event. It
-// may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time, Version from
-// e.Version and a note's Id from e.Id. The created account keeps the Id its AccountCreated
-// carries (Decide copies it from the command's id). An event that is not an account's, or
-// any event but AccountCreated on a nil state, leaves the state unchanged.
+// Apply folds one of an account's own events into s and returns the new state; s is nil for the
+// creating event. It may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time and
+// Version from e.Version. The created account keeps the Id its AccountCreated carries (Decide
+// copies it from the command's id). The events every kind shares are the shell's to apply
+// (record.Apply over Traits); they, events of other kinds, and any event but AccountCreated on
+// a nil state leave the state unchanged.
 func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
 	if _, ok := e.GetData().(*aidapb.Event_AccountCreated); !ok && s == nil {
 		return nil
@@ -37,28 +38,7 @@ func Apply(s *aidapb.Account, e *aidapb.Event) *aidapb.Account {
 		s.Health = proto.Clone(data.AccountHealthChanged.GetHealth()).(*aidapb.Health)
 	case *aidapb.Event_AccountLifecycleChanged:
 		s.Lifecycle = data.AccountLifecycleChanged.GetTo()
-	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
-		if s == nil {
-			return nil
-		}
-		record.ApplyReminder(e, &s.Reminders)
-	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
-		record.Apply(e, &s.AutonomyLevel, &s.Notes)
-	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
-		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
-		if s == nil {
-			return nil
-		}
-		record.ApplyWork(e, &s.Work)
-	case *aidapb.Event_SignalReceived:
-		if s == nil {
-			return nil
-		}
-		record.ApplySignal(e, &s.Engagement)
 	case *aidapb.Event_OnboardingStarted, *aidapb.Event_MilestoneCompleted, *aidapb.Event_OnboardingCompleted:
-		if s == nil {
-			return nil
-		}
 		applyOnboarding(s, e)
 	default:
 		return s

@@ -9,10 +9,13 @@ import (
 	"github.com/aidacrm/aida/api/fault"
 )
 
-// Decide returns the events cmd produces for deal s (nil: it does not exist yet) at time now.
-// It is pure. Events have Type and data set; the shell fills Id, Actor, Time and Version, then
-// calls Apply. The created deal takes its ID from cmd.Id. A command that changes nothing (an
-// update to the same values, the same autonomy level, get) returns no events and no error.
+// Decide returns the events one of a deal's own commands produces for deal s (nil: it does not
+// exist yet) at time now, with the flags they make obsolete cleared (see Follow). It is pure.
+// Events have Type and data set; the shell fills Id, Actor, Time and Version, then calls Apply.
+// The created deal takes its ID from cmd.Id. A command that changes nothing (an update to the
+// same values) returns no events and no error. The commands every kind takes (notes, autonomy,
+// work, signals, reminders) are the shell's (record.Decide); Follow adds what they mean for a
+// deal.
 //
 // Errors are *fault.Error: NotFound when s is nil for anything but create_deal, Duplicate for
 // create_deal on an existing deal, Transition for a forbidden stage move, Invalid with the bad
@@ -22,29 +25,17 @@ func Decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 	if err != nil || s == nil {
 		return events, err
 	}
-	actor := cmd.GetActor()
-	if actor == "" {
-		actor = "api"
-	}
-	return settle(s, actor, events, now), nil
+	return Follow(s, cmd, events, now), nil
 }
 
 func decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
-	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "deal not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
-	}
 	switch body := cmd.GetBody().(type) {
 	case *aidapb.Command_CreateDeal:
 		if s != nil {
 			return nil, fault.New(fault.Duplicate, "deal %s already exists", s.GetId())
 		}
 		return decideCreate(cmd.GetId(), body.CreateDeal, now)
-	case *aidapb.Command_Get, *aidapb.Command_UpdateDeal, *aidapb.Command_ChangeDealStage,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
-		*aidapb.Command_RecordSignal:
+	case *aidapb.Command_UpdateDeal, *aidapb.Command_ChangeDealStage:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "deal not found")
 		}
@@ -56,18 +47,8 @@ func decide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return decideUpdate(s, body.UpdateDeal)
 	case *aidapb.Command_ChangeDealStage:
 		return decideStage(s, body.ChangeDealStage)
-	case *aidapb.Command_SetAutonomy:
-		return record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), body.SetAutonomy, limits())
-	case *aidapb.Command_AddNote:
-		return record.DecideNote(TypeNoteAdded, body.AddNote, cmd.GetActor(), limits())
-	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; the pipeline
-		// agent reacts to crm.deal.reminder_fired of its check.
-		return nil, nil
-	case *aidapb.Command_RecordSignal:
-		return record.DecideSignal(Kind, s.GetEngagement(), body.RecordSignal, now)
 	}
-	return nil, nil // get
+	return nil, fault.New(fault.Internal, "unhandled deal command %s", record.CommandName(cmd))
 }
 
 func decideCreate(id string, c *aidapb.CreateDeal, now time.Time) ([]*aidapb.Event, error) {

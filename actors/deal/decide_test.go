@@ -124,14 +124,14 @@ func TestExistence(t *testing.T) {
 	}
 	for name, cmd := range cmds {
 		t.Run(name, func(t *testing.T) {
-			_, err := deal.Decide(nil, cmd, t0)
+			_, err := shellDecide(nil, cmd, t0)
 			wantCode(t, err, fault.NotFound)
 		})
 	}
 	_, err := deal.Decide(s, create(&aidapb.CreateDeal{Title: "again"}), t0)
 	wantCode(t, err, fault.Duplicate)
 
-	if evs, err := deal.Decide(s, cmds["get"], t0); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, cmds["get"], t0); err != nil || len(evs) != 0 {
 		t.Errorf("get: %v, %v", evs, err)
 	}
 
@@ -217,12 +217,12 @@ func TestAutonomyAndNotes(t *testing.T) {
 		return &aidapb.Command{Actor: "agent:pipeline", Body: &aidapb.Command_AddNote{AddNote: &aidapb.AddNote{Text: text, Author: author}}}
 	}
 	for _, level := range []int32{0, 6, -1} {
-		_, err := deal.Decide(s, autonomy(level), t0)
+		_, err := shellDecide(s, autonomy(level), t0)
 		if got := fieldNames(wantCode(t, err, fault.Invalid)); !slices.Equal(got, []string{"level"}) {
 			t.Errorf("level %d: fields %v", level, got)
 		}
 	}
-	if evs, err := deal.Decide(s, autonomy(1), t0); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, autonomy(1), t0); err != nil || len(evs) != 0 {
 		t.Errorf("same level: %v %v", evs, err)
 	}
 	s, evs := mustStep(t, s, autonomy(4), t0)
@@ -232,7 +232,7 @@ func TestAutonomyAndNotes(t *testing.T) {
 	}
 
 	for _, text := range []string{"", "   ", strings.Repeat("é", 5001)} {
-		_, err := deal.Decide(s, note(text, ""), t0)
+		_, err := shellDecide(s, note(text, ""), t0)
 		if got := fieldNames(wantCode(t, err, fault.Invalid)); !slices.Equal(got, []string{"text"}) {
 			t.Errorf("note %.10q: fields %v", text, got)
 		}

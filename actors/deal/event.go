@@ -1,5 +1,7 @@
 package deal
 
+import "github.com/aidacrm/aida/actors/record"
+
 // Kind is the entity kind of deals, in actor addresses and store rows.
 const Kind = "deal"
 
@@ -11,7 +13,7 @@ const (
 	TypeWon             = "crm.deal.won"           // a move to closed_won
 	TypeLost            = "crm.deal.lost"          // a move to closed_lost
 	TypeNoteAdded       = "crm.deal.note_added"
-	TypeAutonomyChanged = "crm.autonomy.level_changed"
+	TypeAutonomyChanged = record.TypeAutonomyChanged
 )
 
 // stageEventType is the type of the event that moves a deal to stage to.

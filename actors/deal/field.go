@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aidacrm/aida/actors/record"
+	"github.com/aidacrm/aida/api/aidapb"
 )
 
 // Field limits and defaults.
@@ -95,4 +96,12 @@ func openStages() []string {
 		}
 	}
 	return out
+}
+
+// Traits returns deal s (not nil) as the shared rules see it: its limits, its owner, its
+// contact's email, and pointers to the fields every kind has.
+func Traits(s *aidapb.Deal) record.Traits {
+	return record.Traits{Kind: Kind, Limits: limits(), Owner: s.GetOwner(), Email: s.GetContactEmail(),
+		Level: &s.AutonomyLevel, Notes: &s.Notes, Work: &s.Work, Engagement: &s.Engagement, Reminders: &s.Reminders,
+		UpdatedAt: &s.UpdatedAt, Version: &s.Version}
 }

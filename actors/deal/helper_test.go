@@ -9,16 +9,43 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/actors/deal"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 )
 
 var t0 = time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC)
 
+// shellDecide is what the entity shell asks for cmd: a shared command goes to record.Decide
+// over the deal's Traits and then to Follow, any other to Decide.
+func shellDecide(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if !record.IsShared(cmd) {
+		return deal.Decide(s, cmd, now)
+	}
+	if s == nil {
+		return nil, fault.New(fault.NotFound, "deal not found")
+	}
+	evs, err := record.Decide(deal.Traits(s), cmd, now)
+	if err != nil || len(evs) == 0 {
+		return evs, err
+	}
+	return deal.Follow(s, cmd, evs, now), nil
+}
+
+// fold applies e the way the entity shell does: a shared event through record.Apply and Touch,
+// a deal's own through Apply.
+func fold(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
+	if s != nil && record.Apply(e, deal.Traits(s)) {
+		deal.Touch(s, e)
+		return s
+	}
+	return deal.Apply(s, e)
+}
+
 // step decides cmd on s at now and applies the events the way the shell does: Id, Actor,
 // Time and Version filled in.
 func step(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) (*aidapb.Deal, []*aidapb.Event, error) {
-	evs, err := deal.Decide(s, cmd, now)
+	evs, err := shellDecide(s, cmd, now)
 	if err != nil {
 		return s, nil, err
 	}
@@ -27,7 +54,7 @@ func step(s *aidapb.Deal, cmd *aidapb.Command, now time.Time) (*aidapb.Deal, []*
 		e.Actor = cmd.GetActor()
 		e.Time = timestamppb.New(now)
 		e.Version = s.GetVersion() + 1
-		s = deal.Apply(s, e)
+		s = fold(s, e)
 	}
 	return s, evs, nil
 }

@@ -18,15 +18,19 @@ const (
 	pipelineClearer = "activity by "
 )
 
-// entity is what the shared work rules need of a deal.
-func entity(s *aidapb.Deal) record.Entity {
-	return record.Entity{Kind: Kind, Level: s.GetAutonomyLevel(), Owner: s.GetOwner(), Email: s.GetContactEmail(), Work: s.GetWork()}
-}
-
 // IsActivity reports whether a change made by actor counts as activity on a deal: anything a
 // person or an inbound signal does, but not what agents and reminders do.
 func IsActivity(actor string) bool {
 	return !record.IsAgent(actor) && !strings.HasPrefix(actor, reminderPrefix)
+}
+
+// Touch records activity on s: an event by a person or an inbound signal (IsActivity), other than
+// a cleared flag, sets last_activity_at to the event's time. Apply calls it for the deal's own
+// events, the shell after each shared event it applied.
+func Touch(s *aidapb.Deal, e *aidapb.Event) {
+	if IsActivity(e.GetActor()) && e.GetFlagCleared() == nil {
+		s.LastActivityAt = record.Stamp(e)
+	}
 }
 
 // LastActivity returns when the deal last saw activity: last_activity_at, or its creation.
@@ -55,12 +59,18 @@ func CloseDeadline(s *aidapb.Deal) (time.Time, bool) {
 	return d.Add(24 * time.Hour), true
 }
 
-// settle appends to the events a command produced the flags they make obsolete: activity by a
-// person clears stale; closing the deal clears stale and overdue; a new expected close date
-// that is not past clears overdue.
-func settle(s *aidapb.Deal, actor string, events []*aidapb.Event, now time.Time) []*aidapb.Event {
+// Follow returns the events a command decided for deal s followed by the flags they make
+// obsolete: activity by a person clears stale; closing the deal clears stale and overdue; a new
+// expected close date that is not past clears overdue; a command that itself clears a flag is
+// left at that. The shell calls it after a shared command (a person's note clears stale), and
+// Decide after the deal's own. Follow is pure.
+func Follow(s *aidapb.Deal, cmd *aidapb.Command, events []*aidapb.Event, now time.Time) []*aidapb.Event {
 	if len(events) == 0 {
 		return events
+	}
+	actor := cmd.GetActor()
+	if actor == "" {
+		actor = "api"
 	}
 	w := s.GetWork()
 	clear := func(flag, why string) {

@@ -49,7 +49,7 @@ func flagNames(s *aidapb.Deal) []string {
 func withFlags(s *aidapb.Deal, names ...string) *aidapb.Deal {
 	for _, name := range names {
 		v := s.GetVersion() + 1
-		s = deal.Apply(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.deal.flag_set", Actor: "agent:pipeline",
+		s = fold(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.deal.flag_set", Actor: "agent:pipeline",
 			Time: timestamppb.New(t0), Version: v,
 			Data: &aidapb.Event_FlagSet{FlagSet: &aidapb.FlagSet{Flag: &aidapb.Flag{Name: name, SetBy: "agent:pipeline"}}}})
 	}
@@ -318,7 +318,7 @@ func TestDealWorkAndSignals(t *testing.T) {
 	if tasks := s.GetWork().GetTasks(); len(tasks) != 1 || tasks[0].GetId() != evs[1].GetId() || tasks[0].GetStatus() != record.TaskOpen {
 		t.Errorf("tasks %v", tasks)
 	}
-	if evs, _ := deal.Decide(s, addTask, t0); len(evs) != 0 {
+	if evs, _ := shellDecide(s, addTask, t0); len(evs) != 0 {
 		t.Errorf("the same key again: events %v", evTypes(evs))
 	}
 
@@ -330,13 +330,13 @@ func TestDealWorkAndSignals(t *testing.T) {
 		t.Errorf("engagement %v", g)
 	}
 	s = withFlags(s, deal.FlagStale)
-	if evs, err := deal.Decide(s, signalCmd("m-1", record.SignalEmailReplied), t0); err != nil || len(evs) != 0 {
+	if evs, err := shellDecide(s, signalCmd("m-1", record.SignalEmailReplied), t0); err != nil || len(evs) != 0 {
 		t.Errorf("a redelivered signal: events %v, error %v", evTypes(evs), err)
 	}
 
 	for _, cmd := range []*aidapb.Command{addTask, approve, signalCmd("m", "email.opened"),
 		{Body: &aidapb.Command_ClearFlag{ClearFlag: &aidapb.ClearFlag{Name: "stale"}}}} {
-		if _, err := deal.Decide(nil, cmd, t0); fault.CodeOf(err) != fault.NotFound {
+		if _, err := shellDecide(nil, cmd, t0); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("%s on no deal: %v, want NotFound", record.CommandName(cmd), err)
 		}
 	}

@@ -7,11 +7,12 @@ import (
 	"github.com/aidacrm/aida/api/aidapb"
 )
 
-// Apply folds one event into s and returns the new state; s is nil for the creating event. It
-// may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time, Version from
-// e.Version and a note's Id from e.Id. The created deal keeps the Id its DealCreated carries
-// (Decide copies it from the command's id). An event that is not a deal's, or any event but
-// DealCreated on a nil state, leaves the state unchanged.
+// Apply folds one of a deal's own events into s and returns the new state; s is nil for the
+// creating event. It may mutate s. It sets UpdatedAt (and CreatedAt on create) from e.Time,
+// Version from e.Version, and last_activity_at as Touch says. The created deal keeps the Id its
+// DealCreated carries (Decide copies it from the command's id). The events every kind shares
+// are the shell's to apply (record.Apply over Traits, then Touch); they, events of other kinds,
+// and any event but DealCreated on a nil state leave the state unchanged.
 func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
 	switch data := e.GetData().(type) {
 	case *aidapb.Event_DealCreated:
@@ -30,33 +31,10 @@ func Apply(s *aidapb.Deal, e *aidapb.Event) *aidapb.Deal {
 			return nil
 		}
 		applyStage(s, data.DealStageChanged, e)
-	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
-		if s == nil {
-			return nil
-		}
-		record.ApplyReminder(e, &s.Reminders)
-	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
-		if s == nil {
-			return nil
-		}
-		record.Apply(e, &s.AutonomyLevel, &s.Notes)
-	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
-		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
-		if s == nil {
-			return nil
-		}
-		record.ApplyWork(e, &s.Work)
-	case *aidapb.Event_SignalReceived:
-		if s == nil {
-			return nil
-		}
-		record.ApplySignal(e, &s.Engagement)
 	default:
 		return s
 	}
-	if IsActivity(e.GetActor()) && e.GetFlagCleared() == nil {
-		s.LastActivityAt = record.Stamp(e)
-	}
+	Touch(s, e)
 	s.UpdatedAt = record.Stamp(e)
 	s.Version = e.GetVersion()
 	return s

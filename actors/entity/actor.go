@@ -13,7 +13,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/persistence"
@@ -119,13 +118,13 @@ func (a *shell[S]) Receive(ctx actor.Context) {
 }
 
 // handle runs one command and returns the reply. A panic while handling it is recovered here:
-// the command is answered with an internal error, the panic is logged and counted
-// (aida_actor_panics_total), and the in-memory state is dropped, so the next command reloads
-// it from the store. The actor itself keeps running; protoactor's supervisor is not involved.
+// it is logged and counted (aida_actor_panics_total), the command is answered with an internal
+// error, and the state is unloaded, so the next command reloads it from the store. The actor
+// itself keeps running; protoactor's supervisor never sees the panic.
 func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 	defer func() {
 		if r := recover(); r != nil {
-			a.d.Logger.Error("entity actor panicked; the command failed and the state reloads from the store",
+			a.d.Logger.Error("entity actor panicked; its state is unloaded and reloads from the store on the next command",
 				"kind", a.b.Kind, "id", a.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			a.d.Metrics.panicked(a.b.Kind)
 			a.unload()
@@ -158,7 +157,7 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 			return errorReply(err)
 		}
 	}
-	events, stale, err := a.decide(cmd, now)
+	events, stale, err := a.b.decide(a.state, a.id, cmd, now)
 	if err != nil {
 		return errorReply(err)
 	}
@@ -173,33 +172,6 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 		return errorReply(err)
 	}
 	return a.view(created)
-}
-
-// decide asks the kind for the events of cmd. The reminder commands are the shell's own: it
-// records schedules and cancels for every kind, and answers a delivery of a reminder the entity
-// no longer has (replaced, cancelled, or already fired) as stale without applying anything.
-func (a *shell[S]) decide(cmd *aidapb.Command, now time.Time) (events []*aidapb.Event, stale bool, err error) {
-	exists := a.state.ProtoReflect().IsValid()
-	switch b := cmd.GetBody().(type) {
-	case *aidapb.Command_ScheduleReminder, *aidapb.Command_CancelReminder:
-		if !exists {
-			return nil, false, fault.New(fault.NotFound, "no %s with id %s", a.b.Kind, a.id)
-		}
-		events, err = record.DecideReminder(a.b.Kind, a.b.Reminders(a.state), cmd)
-		return events, false, err
-	case *aidapb.Command_FireReminder:
-		fr := b.FireReminder
-		if !exists || fr.GetToken() == "" || record.PendingToken(a.b.Reminders(a.state), fr.GetName()) != fr.GetToken() {
-			return nil, true, nil
-		}
-		events, err = a.b.Decide(a.state, cmd, now)
-		if err != nil {
-			return nil, false, err
-		}
-		return append(events, record.Fired(a.b.Kind, fr)), false, nil
-	}
-	events, err = a.b.Decide(a.state, cmd, now)
-	return events, false, err
 }
 
 // load reads the snapshot, or starts empty for a fresh ID.
@@ -253,7 +225,7 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		if change != nil {
 			reminders = append(reminders, *change)
 		}
-		state = a.b.Apply(state, e)
+		state = a.b.apply(state, e)
 		data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(e) // snake_case: the relay copies the payload as it is
 		if err != nil {
 			return fault.Wrap(fault.Internal, err, "encode %s event", e.GetType())

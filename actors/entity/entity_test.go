@@ -3,8 +3,12 @@ package entity
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
@@ -13,7 +17,7 @@ import (
 
 func capture(email string) *aidapb.Command {
 	return &aidapb.Command{Actor: "test", Body: &aidapb.Command_CaptureLead{CaptureLead: &aidapb.CaptureLead{
-		Email: email, FirstName: "Ada", Company: "Analytical Engines Ltd", Source: "demo_request"}}}
+		Email: email, Owner: "user:ann", AutonomyLevel: 3}}}
 }
 
 func note(text string) *aidapb.Command {
@@ -24,80 +28,104 @@ func get() *aidapb.Command {
 	return &aidapb.Command{Body: &aidapb.Command_Get{Get: &aidapb.Get{}}}
 }
 
-func TestCaptureGetAndDuplicate(t *testing.T) {
+// create makes a probe with email under a fresh ID.
+func create(t *testing.T, email string) *aidapb.Lead {
+	t.Helper()
+	c := capture(email)
+	c.Fresh = true
+	r, err := env.gateway.Send(deadline(t), kindProbe, NewID(), c)
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	if !r.GetCreated() || r.GetLead().GetVersion() != 1 {
+		t.Fatalf("create %s = %v", email, r)
+	}
+	return r.GetLead()
+}
+
+func TestCreateIsDurableAndUnique(t *testing.T) {
 	ctx := deadline(t)
-	l, dup, err := env.gateway.Capture(ctx, capture("Ada@Example.com"))
-	if err != nil || dup {
-		t.Fatalf("Capture() = dup %v, err %v; want a new lead", dup, err)
+	p := create(t, "ada@example.com")
+	rec, err := env.store.Load(ctx, kindProbe, p.GetId())
+	if err != nil || rec.Version != 1 || rec.Index.UniqueKey != "ada@example.com" || rec.Index.Level != 3 {
+		t.Fatalf("store has %+v, %v; want version 1 indexed by its email before the reply", rec, err)
 	}
-	if l.GetEmail() != "ada@example.com" || l.GetStatus() != "new" || l.GetVersion() != 2 || l.GetAutonomyLevel() != 2 {
-		t.Fatalf("captured lead = %v", l)
+	again := capture("ada@example.com")
+	again.Fresh = true
+	if _, err := env.gateway.Send(ctx, kindProbe, NewID(), again); fault.CodeOf(err) != fault.Duplicate {
+		t.Fatalf("a second probe with the same key: %v; want Duplicate", err)
 	}
-	rec, err := env.store.Load(ctx, KindLead, l.GetId())
-	if err != nil || rec.Version != 2 {
-		t.Fatalf("store has %+v, %v; want version 2 (captured, qualified) before the reply", rec, err)
+	if id, err := env.gateway.FindUnique(ctx, kindProbe, "ada@example.com"); err != nil || id != p.GetId() {
+		t.Fatalf("FindUnique = %q, %v; want %s", id, err, p.GetId())
 	}
-	again, dup, err := env.gateway.Capture(ctx, capture("  ADA@example.COM "))
-	if err != nil || !dup || again.GetId() != l.GetId() {
-		t.Fatalf("second Capture() = %v dup %v err %v; want the same lead, duplicate", again.GetId(), dup, err)
+	if _, err := env.gateway.FindUnique(ctx, kindProbe, "nobody@example.com"); fault.CodeOf(err) != fault.NotFound {
+		t.Fatalf("FindUnique of an unknown key: %v; want NotFound", err)
 	}
-	r, err := env.gateway.Send(ctx, KindLead, l.GetId(), get())
-	if err != nil || r.GetLead().GetEmail() != "ada@example.com" {
+	r, err := env.gateway.Get(ctx, kindProbe, p.GetId())
+	if err != nil || r.GetLead().GetEmail() != "ada@example.com" || r.GetCreated() {
 		t.Fatalf("Get = %v, %v", r, err)
 	}
 }
 
-func TestConcurrentCapturesMakeOneLead(t *testing.T) {
+// TestSharedCommands: the shell decides and applies the commands every kind takes, over the
+// kind's Traits; the kind's Decide never sees them.
+func TestSharedCommands(t *testing.T) {
 	ctx := deadline(t)
-	const n = 50
-	ids := make([]string, n)
-	dups := make([]bool, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			l, dup, err := env.gateway.Capture(ctx, capture("race@example.com"))
-			ids[i], dups[i], errs[i] = l.GetId(), dup, err
-		})
+	p := create(t, "shared@example.com")
+	r, err := env.gateway.Send(ctx, kindProbe, p.GetId(), note("called"))
+	if err != nil || len(r.GetLead().GetNotes()) != 1 || r.GetLead().GetVersion() != 2 {
+		t.Fatalf("note: %v, %v", r.GetLead(), err)
 	}
-	wg.Wait()
-	created := 0
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("capture %d: %v", i, errs[i])
-		}
-		if ids[i] != ids[0] {
-			t.Fatalf("capture %d got lead %s, capture 0 got %s", i, ids[i], ids[0])
-		}
-		if !dups[i] {
-			created++
+	autonomy := &aidapb.Command{Body: &aidapb.Command_SetAutonomy{SetAutonomy: &aidapb.SetAutonomy{Level: 5}}}
+	if r, err = env.gateway.Send(ctx, kindProbe, p.GetId(), autonomy); err != nil || r.GetLead().GetAutonomyLevel() != 5 {
+		t.Fatalf("autonomy: %v, %v", r.GetLead(), err)
+	}
+	task := &aidapb.Command{Actor: "user:bo", Body: &aidapb.Command_AddTask{AddTask: &aidapb.AddTask{Title: "Call Ada"}}}
+	if r, err = env.gateway.Send(ctx, kindProbe, p.GetId(), task); err != nil || r.GetLead().GetWork().GetTasks()[0].GetAssignee() != "user:ann" {
+		t.Fatalf("task: %v, %v", r.GetLead(), err)
+	}
+	rec, err := env.store.Load(ctx, kindProbe, p.GetId())
+	if err != nil || rec.Version != 4 || rec.Index.Level != 5 {
+		t.Fatalf("store has %+v, %v", rec, err)
+	}
+	es, err := env.gateway.Timeline(ctx, kindProbe, p.GetId(), 0, 10)
+	if err != nil || len(es) != 4 || es[1].Type != "crm.probe.note_added" || es[2].Type != "crm.autonomy.level_changed" ||
+		es[3].Type != "crm.probe.task_added" {
+		t.Fatalf("timeline %+v, %v", es, err)
+	}
+	for _, cmd := range []*aidapb.Command{note("x"), autonomy, task, get()} {
+		if _, err := env.gateway.Send(ctx, kindProbe, NewID(), cmd); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("%v on an unknown probe: %v; want NotFound", cmd.GetBody(), err)
 		}
 	}
-	if created != 1 {
-		t.Fatalf("%d captures created the lead; want exactly 1", created)
-	}
-	page, err := env.store.List(ctx, persistence.Query{Kind: KindLead, Limit: 500})
-	if err != nil {
+}
+
+// TestSendLeavesCommand: the caller's command is never written to.
+func TestSendLeavesCommand(t *testing.T) {
+	ctx := deadline(t)
+	p := create(t, "untouched@example.com")
+	cmd := note("hello")
+	want := proto.Clone(cmd)
+	if _, err := env.gateway.Send(ctx, kindProbe, p.GetId(), cmd); err != nil {
 		t.Fatal(err)
 	}
-	count := 0
-	for _, r := range page.Records {
-		if r.Index.UniqueKey == "race@example.com" {
-			count++
-		}
+	if !proto.Equal(cmd, want) {
+		t.Fatalf("Send changed the command: %v, was %v", cmd, want)
 	}
-	if count != 1 {
-		t.Fatalf("store holds %d leads with the email; want 1", count)
+	late := note("late")
+	late.Deadline = timestamppb.New(time.Now().Add(-time.Second))
+	if _, err := env.gateway.Send(context.Background(), kindProbe, p.GetId(), late); fault.CodeOf(err) != fault.Unavailable {
+		t.Fatalf("a command past its own deadline: %v; want Unavailable", err)
 	}
 }
 
 func TestNotFound(t *testing.T) {
 	ctx := deadline(t)
-	_, err := env.gateway.Send(ctx, KindLead, NewID(), get())
+	_, err := env.gateway.Send(ctx, kindProbe, NewID(), get())
 	if fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("get unknown lead: %v; want NotFound", err)
 	}
-	_, err = env.gateway.Timeline(ctx, KindLead, NewID(), 0, 10)
+	_, err = env.gateway.Timeline(ctx, kindProbe, NewID(), 0, 10)
 	if fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("timeline of unknown lead: %v; want NotFound", err)
 	}
@@ -105,16 +133,13 @@ func TestNotFound(t *testing.T) {
 
 func TestPassivationKeepsState(t *testing.T) {
 	ctx := deadline(t)
-	l, _, err := env.gateway.Capture(ctx, capture("sleepy@example.com"))
-	if err != nil {
+	l := create(t, "sleepy@example.com")
+	if _, err := env.gateway.Send(ctx, kindProbe, l.GetId(), note("remember me")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.gateway.Send(ctx, KindLead, l.GetId(), note("remember me")); err != nil {
-		t.Fatal(err)
-	}
-	// PassivateAfter is 1 s in this package: wait until a lead actor has passivated.
-	waitFor(t, func() bool { return passivations(t) > 0 })
-	r, err := env.gateway.Send(ctx, KindLead, l.GetId(), get())
+	// PassivateAfter is 1 s in this package: wait until an actor has passivated.
+	waitFor(t, func() bool { return counter(t, "aida_actor_passivations_total") > 0 })
+	r, err := env.gateway.Send(ctx, kindProbe, l.GetId(), get())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,65 +148,45 @@ func TestPassivationKeepsState(t *testing.T) {
 	}
 }
 
-// panics returns aida_actor_panics_total of kind in env's registry.
-func panics(t *testing.T, kind string) float64 {
-	t.Helper()
-	mfs, err := env.reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "aida_actor_panics_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "kind" && l.GetValue() == kind {
-					return m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return 0
-}
-
-// TestPanicReloadsFromStore: a command whose handling panics is answered Internal and counted;
-// the actor keeps running, and the next command sees the state reloaded from the store.
+// TestPanicReloadsFromStore: a panic while handling a command is answered with an internal
+// error (a 500), counted, and the state is unloaded: the next command reloads it from the store
+// and sees only what was durable.
 func TestPanicReloadsFromStore(t *testing.T) {
 	ctx := deadline(t)
-	before := panics(t, kindProbe)
-	id := NewID()
-	c := capture("probe@example.com")
-	c.GetCaptureLead().AutonomyLevel = 3
-	c.Fresh = true
-	if _, err := env.gateway.Send(ctx, kindProbe, id, c); err != nil {
+	id := create(t, "probe@example.com").GetId()
+	if _, err := env.gateway.Send(ctx, kindProbe, id, note("before")); err != nil {
 		t.Fatal(err)
 	}
+	panics := counter(t, "aida_actor_panics_total")
+	var loads atomic.Int32
+	env.hooks.setLoad(func() { loads.Add(1) })
+	defer env.hooks.setLoad(nil)
+
 	_, err := env.gateway.Send(ctx, kindProbe, id, note("panic"))
-	if fault.CodeOf(err) != fault.Internal {
+	if fault.CodeOf(err) != fault.Internal { // every transport answers Internal with a 500
 		t.Fatalf("panicking command answered %v; want Internal", err)
 	}
-	if got := panics(t, kindProbe) - before; got != 1 {
-		t.Fatalf("aida_actor_panics_total{kind=%q} rose by %v; want 1", kindProbe, got)
+	if got := counter(t, "aida_actor_panics_total"); got != panics+1 {
+		t.Fatalf("aida_actor_panics_total = %v after a panic; want %v", got, panics+1)
+	}
+	if n := loads.Load(); n != 0 {
+		t.Fatalf("%d loads before the next command", n)
 	}
 	r, err := env.gateway.Send(ctx, kindProbe, id, note("after"))
 	if err != nil {
 		t.Fatalf("command after the panic: %v", err)
 	}
-	if v := r.GetLead().GetVersion(); v != 3 {
-		t.Fatalf("version after restart = %d; want 3 (captured, qualified, note)", v)
+	if n := loads.Load(); n != 1 {
+		t.Fatalf("the command after the panic loaded the store %d times; want 1", n)
+	}
+	if v, notes := r.GetLead().GetVersion(), r.GetLead().GetNotes(); v != 3 || len(notes) != 2 || notes[1].GetText() != "after" {
+		t.Fatalf("after the panic: version %d, notes %v; want 3 (created, before, after)", v, notes)
 	}
 }
 
 func TestFailedAppendIsNotAcknowledgedAndReloads(t *testing.T) {
 	ctx := deadline(t)
-	id := NewID()
-	c := capture("flaky@example.com")
-	c.GetCaptureLead().AutonomyLevel = 3
-	c.Fresh = true
-	if _, err := env.gateway.Send(ctx, kindProbe, id, c); err != nil {
-		t.Fatal(err)
-	}
+	id := create(t, "flaky@example.com").GetId()
 	env.hooks.set(func(context.Context, persistence.Append) error { return persistence.ErrUnavailable })
 	_, err := env.gateway.Send(ctx, kindProbe, id, note("lost"))
 	env.hooks.set(nil)
@@ -192,20 +197,14 @@ func TestFailedAppendIsNotAcknowledgedAndReloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.GetLead().GetNotes()) != 0 || r.GetLead().GetVersion() != 2 {
+	if len(r.GetLead().GetNotes()) != 0 || r.GetLead().GetVersion() != 1 {
 		t.Fatalf("unacknowledged note is visible: %v", r.GetLead())
 	}
 }
 
 func TestConflictReloads(t *testing.T) {
 	ctx := deadline(t)
-	id := NewID()
-	c := capture("conflict@example.com")
-	c.GetCaptureLead().AutonomyLevel = 3
-	c.Fresh = true
-	if _, err := env.gateway.Send(ctx, kindProbe, id, c); err != nil {
-		t.Fatal(err)
-	}
+	id := create(t, "conflict@example.com").GetId()
 	env.hooks.set(func(context.Context, persistence.Append) error { return persistence.ErrConflict })
 	_, err := env.gateway.Send(ctx, kindProbe, id, note("x"))
 	env.hooks.set(nil)
@@ -219,13 +218,7 @@ func TestConflictReloads(t *testing.T) {
 
 func TestOverloadedActorShedsLoad(t *testing.T) {
 	ctx := deadline(t)
-	id := NewID()
-	c := capture("busy@example.com")
-	c.GetCaptureLead().AutonomyLevel = 3
-	c.Fresh = true
-	if _, err := env.gateway.Send(ctx, kindProbe, id, c); err != nil {
-		t.Fatal(err)
-	}
+	id := create(t, "busy@example.com").GetId()
 	release := make(chan struct{})
 	env.hooks.set(func(ctx context.Context, a persistence.Append) error {
 		select {
@@ -263,70 +256,8 @@ func TestOverloadedActorShedsLoad(t *testing.T) {
 	}
 }
 
-func TestConvertAndAccountFromWonDeal(t *testing.T) {
-	ctx := deadline(t)
-	l, _, err := env.gateway.Capture(ctx, capture("buyer@bigco.example"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.gateway.Convert(ctx, l.GetId(), &aidapb.Command{}); fault.CodeOf(err) != fault.Transition {
-		t.Fatalf("converting a new lead: %v; want Transition", err)
-	}
-	status := func(s string) *aidapb.Command {
-		return &aidapb.Command{Body: &aidapb.Command_ChangeLeadStatus{ChangeLeadStatus: &aidapb.ChangeLeadStatus{Status: s}}}
-	}
-	if _, err := env.gateway.Send(ctx, KindLead, l.GetId(), status("qualified")); err != nil {
-		t.Fatal(err)
-	}
-	value := "30000.00"
-	d, err := env.gateway.Convert(ctx, l.GetId(), &aidapb.Command{Body: &aidapb.Command_CreateDeal{
-		CreateDeal: &aidapb.CreateDeal{Value: value}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.GetLeadId() != l.GetId() || d.GetStage() != "qualified" || d.GetValue() != value || d.GetCompany() != "Analytical Engines Ltd" {
-		t.Fatalf("deal from lead = %v", d)
-	}
-	again, err := env.gateway.Convert(ctx, l.GetId(), &aidapb.Command{})
-	if err != nil || again.GetId() != d.GetId() {
-		t.Fatalf("converting again = %v, %v; want the same deal", again.GetId(), err)
-	}
-	lr, err := env.gateway.Send(ctx, KindLead, l.GetId(), get())
-	if err != nil || lr.GetLead().GetStatus() != "converted" || lr.GetLead().GetDealId() != d.GetId() {
-		t.Fatalf("lead after convert = %v, %v", lr.GetLead(), err)
-	}
-	fromDeal := func() *aidapb.Command {
-		return &aidapb.Command{Body: &aidapb.Command_CreateAccount{CreateAccount: &aidapb.CreateAccount{
-			Deals: []*aidapb.AccountDeal{{DealId: d.GetId()}}}}}
-	}
-	if _, err := env.gateway.Create(ctx, KindAccount, fromDeal()); fault.CodeOf(err) != fault.Transition {
-		t.Fatalf("account from an open deal: %v; want Transition", err)
-	}
-	for _, s := range []string{"proposal", "negotiation", "closed_won"} {
-		if _, err := env.gateway.Send(ctx, KindDeal, d.GetId(), &aidapb.Command{Body: &aidapb.Command_ChangeDealStage{
-			ChangeDealStage: &aidapb.ChangeDealStage{Stage: s}}}); err != nil {
-			t.Fatalf("stage %s: %v", s, err)
-		}
-	}
-	ar, err := env.gateway.Create(ctx, KindAccount, fromDeal())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := ar.GetAccount()
-	if !ar.GetCreated() || a.GetName() != "Analytical Engines Ltd" || len(a.GetDeals()) != 1 || a.GetLifecycle() != "onboarding" {
-		t.Fatalf("account from won deal = %v", ar)
-	}
-	ar2, err := env.gateway.Create(ctx, KindAccount, fromDeal())
-	if err != nil || ar2.GetAccount().GetId() != a.GetId() || ar2.GetCreated() {
-		t.Fatalf("account from the same deal again = %v, %v; want the same account", ar2, err)
-	}
-	dr, err := env.gateway.Send(ctx, KindDeal, d.GetId(), get())
-	if err != nil || dr.GetDeal().GetAccountId() != a.GetId() {
-		t.Fatalf("deal's account = %v, %v", dr.GetDeal().GetAccountId(), err)
-	}
-}
-
-func passivations(t *testing.T) float64 {
+// counter sums the counter name over its labels.
+func counter(t *testing.T, name string) float64 {
 	t.Helper()
 	mfs, err := env.reg.Gather()
 	if err != nil {
@@ -334,7 +265,7 @@ func passivations(t *testing.T) float64 {
 	}
 	total := 0.0
 	for _, mf := range mfs {
-		if mf.GetName() == "aida_actor_passivations_total" {
+		if mf.GetName() == name {
 			for _, m := range mf.GetMetric() {
 				total += m.GetCounter().GetValue()
 			}

@@ -1,8 +1,12 @@
 package entity
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
 
-// Metrics counts actor lifecycles by kind. A nil *Metrics counts nothing.
+	"github.com/aidacrm/aida/runtime/metric"
+)
+
+// Metrics counts actor lifecycles and recovered panics by kind. A nil *Metrics counts nothing.
 type Metrics struct {
 	activations  *prometheus.CounterVec
 	passivations *prometheus.CounterVec
@@ -11,28 +15,23 @@ type Metrics struct {
 	active       *prometheus.GaugeVec
 }
 
-// NewMetrics registers the actor metrics with reg.
+// NewMetrics registers the actor metrics with reg (runtime/metric.Register: made twice on one
+// registry, they share the collectors registered first; a nil reg registers nothing).
 func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		activations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_actor_activations_total", Help: "Entity actors activated (first message, or restart).",
-		}, []string{"kind"}),
-		passivations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_actor_passivations_total", Help: "Entity actors stopped after being idle.",
-		}, []string{"kind"}),
-		restarts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_actor_restarts_total", Help: "Entity actors restarted by supervision after a panic.",
-		}, []string{"kind"}),
-		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_actor_panics_total",
-			Help: "Commands whose handling panicked: answered with an internal error, the state reloaded from the store.",
-		}, []string{"kind"}),
-		active: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "aida_actor_active", Help: "Entity actors resident in memory.",
-		}, []string{"kind"}),
+	counter := func(name, help string) *prometheus.CounterVec {
+		return metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"kind"}), nil)
 	}
-	reg.MustRegister(m.activations, m.passivations, m.restarts, m.panics, m.active)
-	return m
+	return &Metrics{
+		activations:  counter("aida_actor_activations_total", "Entity actors activated (first message, or restart)."),
+		passivations: counter("aida_actor_passivations_total", "Entity actors stopped after being idle."),
+		restarts: counter("aida_actor_restarts_total",
+			"Entity actors restarted by protoactor's supervisor (a panic outside command handling)."),
+		panics: counter("aida_actor_panics_total",
+			"Panics recovered while an entity actor handled a command: answered with an internal error, the state reloaded from the store."),
+		active: metric.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "aida_actor_active", Help: "Entity actors resident in memory.",
+		}, []string{"kind"}), nil),
+	}
 }
 
 func (m *Metrics) activated(kind string) {
@@ -55,14 +54,14 @@ func (m *Metrics) restarted(kind string) {
 	}
 }
 
-func (m *Metrics) stopped(kind string) {
-	if m != nil {
-		m.active.WithLabelValues(kind).Dec()
-	}
-}
-
 func (m *Metrics) panicked(kind string) {
 	if m != nil {
 		m.panics.WithLabelValues(kind).Inc()
+	}
+}
+
+func (m *Metrics) stopped(kind string) {
+	if m != nil {
+		m.active.WithLabelValues(kind).Dec()
 	}
 }

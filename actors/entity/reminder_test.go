@@ -19,7 +19,7 @@ func schedule(name string, due time.Time) *aidapb.Command {
 		Name: name, DueAt: timestamppb.New(due), Reason: "follow up"}}}
 }
 
-// dueFor returns the stored reminder name of lead id, failing when there is not exactly one.
+// dueFor returns the stored reminder name of probe id, failing when there is not exactly one.
 func dueFor(t *testing.T, id, name string) (persistence.Reminder, bool) {
 	t.Helper()
 	rs, err := env.store.DueReminders(t.Context(), time.Now().Add(365*24*time.Hour), 10000)
@@ -28,7 +28,7 @@ func dueFor(t *testing.T, id, name string) (persistence.Reminder, bool) {
 	}
 	var found []persistence.Reminder
 	for _, r := range rs {
-		if r.Kind == KindLead && r.ID == id && r.Name == name {
+		if r.Kind == kindProbe && r.ID == id && r.Name == name {
 			found = append(found, r)
 		}
 	}
@@ -43,14 +43,10 @@ func dueFor(t *testing.T, id, name string) (persistence.Reminder, bool) {
 
 func TestReminderLifecycle(t *testing.T) {
 	ctx := deadline(t)
-	l, _, err := env.gateway.Capture(ctx, capture("remind@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := l.GetId()
+	id := create(t, "remind@example.com").GetId()
 	due := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
 
-	r, err := env.gateway.Send(ctx, KindLead, id, schedule("follow_up", due))
+	r, err := env.gateway.Send(ctx, kindProbe, id, schedule("follow_up", due))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +58,7 @@ func TestReminderLifecycle(t *testing.T) {
 	first := stored
 
 	// Replacing gives a new token; the old delivery is stale and changes nothing.
-	if _, err := env.gateway.Send(ctx, KindLead, id, schedule("follow_up", due.Add(time.Hour))); err != nil {
+	if _, err := env.gateway.Send(ctx, kindProbe, id, schedule("follow_up", due.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	second, _ := dueFor(t, id, "follow_up")
@@ -90,18 +86,18 @@ func TestReminderLifecycle(t *testing.T) {
 	}
 
 	// Cancel removes a pending reminder; the timeline tells the whole story.
-	if _, err := env.gateway.Send(ctx, KindLead, id, schedule("check_in", due)); err != nil {
+	if _, err := env.gateway.Send(ctx, kindProbe, id, schedule("check_in", due)); err != nil {
 		t.Fatal(err)
 	}
 	cancel := &aidapb.Command{Body: &aidapb.Command_CancelReminder{CancelReminder: &aidapb.CancelReminder{Name: "check_in"}}}
-	r, err = env.gateway.Send(ctx, KindLead, id, cancel)
+	r, err = env.gateway.Send(ctx, kindProbe, id, cancel)
 	if err != nil || len(r.GetLead().GetReminders()) != 0 {
 		t.Fatalf("cancel: %v, reminders %v", err, r.GetLead().GetReminders())
 	}
 	if _, ok := dueFor(t, id, "check_in"); ok {
 		t.Fatal("the cancelled reminder is still stored")
 	}
-	es, err := env.gateway.Timeline(ctx, KindLead, id, 0, 100)
+	es, err := env.gateway.Timeline(ctx, kindProbe, id, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +105,8 @@ func TestReminderLifecycle(t *testing.T) {
 	for _, e := range es {
 		types = append(types, e.Type)
 	}
-	want := []string{"crm.lead.captured", "crm.lead.qualified", "crm.lead.reminder_set", "crm.lead.reminder_set",
-		"crm.lead.reminder_fired", "crm.lead.reminder_set", "crm.lead.reminder_cancelled"}
+	want := []string{"crm.probe.captured", "crm.probe.reminder_set", "crm.probe.reminder_set",
+		"crm.probe.reminder_fired", "crm.probe.reminder_set", "crm.probe.reminder_cancelled"}
 	if len(types) != len(want) {
 		t.Fatalf("timeline %v, want %v", types, want)
 	}
@@ -123,18 +119,15 @@ func TestReminderLifecycle(t *testing.T) {
 
 func TestReminderValidation(t *testing.T) {
 	ctx := deadline(t)
-	l, _, err := env.gateway.Capture(ctx, capture("remind-bad@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := create(t, "remind-bad@example.com")
 	bad := &aidapb.Command{Body: &aidapb.Command_ScheduleReminder{ScheduleReminder: &aidapb.ScheduleReminder{}}}
-	if _, err := env.gateway.Send(ctx, KindLead, l.GetId(), bad); fault.CodeOf(err) != fault.Invalid {
+	if _, err := env.gateway.Send(ctx, kindProbe, l.GetId(), bad); fault.CodeOf(err) != fault.Invalid {
 		t.Fatalf("reminder without name and due: %v; want Invalid", err)
 	}
-	if _, err := env.gateway.Send(ctx, KindLead, NewID(), schedule("x", time.Now())); fault.CodeOf(err) != fault.NotFound {
+	if _, err := env.gateway.Send(ctx, kindProbe, NewID(), schedule("x", time.Now())); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("reminder on an unknown lead: %v; want NotFound", err)
 	}
-	if stale, err := env.gateway.Fire(ctx, persistence.Reminder{Kind: KindLead, ID: NewID(), Name: "x", Token: "t"}); err != nil || !stale {
+	if stale, err := env.gateway.Fire(ctx, persistence.Reminder{Kind: kindProbe, ID: NewID(), Name: "x", Token: "t"}); err != nil || !stale {
 		t.Fatalf("firing for an unknown lead: stale %v, %v; want stale", stale, err)
 	}
 }
@@ -143,12 +136,8 @@ func TestReminderValidation(t *testing.T) {
 // that fell due while no scheduler ran fires once it starts, takes effect once, and is gone.
 func TestSchedulerFiresOnce(t *testing.T) {
 	ctx := deadline(t)
-	l, _, err := env.gateway.Capture(ctx, capture("overdue@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := l.GetId()
-	if _, err := env.gateway.Send(ctx, KindLead, id, schedule("overdue", time.Now().Add(-time.Minute))); err != nil {
+	id := create(t, "overdue@example.com").GetId()
+	if _, err := env.gateway.Send(ctx, kindProbe, id, schedule("overdue", time.Now().Add(-time.Minute))); err != nil {
 		t.Fatal(err)
 	}
 	var deliveries atomic.Int32
@@ -177,13 +166,13 @@ func TestSchedulerFiresOnce(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	es, err := env.gateway.Timeline(ctx, KindLead, id, 0, 100)
+	es, err := env.gateway.Timeline(ctx, kindProbe, id, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fired := 0
 	for _, e := range es {
-		if e.Type == "crm.lead.reminder_fired" {
+		if e.Type == "crm.probe.reminder_fired" {
 			fired++
 		}
 	}

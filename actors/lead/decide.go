@@ -13,35 +13,29 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// Decide returns the events cmd produces for lead s (nil: the lead does not exist yet) at time
-// now, or a fault error: Invalid for bad fields or a command of another kind, NotFound for a
-// command other than capture_lead on a lead that does not exist, Duplicate for capture_lead on
-// one that does, Transition when the lead's status forbids the command. Get and commands that
-// change nothing return no events and no error. Decide is pure: it neither changes s nor keeps
-// pointers into it or cmd.
+// Decide returns the events one of a lead's own commands produces for lead s (nil: the lead
+// does not exist yet) at time now, or a fault error: Invalid for bad fields or a command that is
+// not a lead's, NotFound for a command other than capture_lead on a lead that does not exist,
+// Duplicate for capture_lead on one that does, Transition when the lead's status forbids the
+// command. Commands that change nothing return no events and no error. Decide is pure: it
+// neither changes s nor keeps pointers into it or cmd. The commands every kind takes (notes,
+// autonomy, work, signals, reminders) are the shell's (record.Decide); Follow adds what they
+// mean for a lead.
 //
 // Events have Type and data set; the caller fills Id, Actor, Time and Version, then calls
-// Apply. Commands that change what the score depends on (capture, an update of a scored field,
-// an autonomy change) also return a LeadQualified event with the new score and next actions,
-// except on a converted lead, which is no longer qualified.
+// Apply. Commands that change what the score depends on (capture, an update of a scored field)
+// also return a LeadQualified event with the new score and next actions, except on a converted
+// lead, which is no longer qualified.
 func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
-	if record.IsWork(cmd) { // tasks, flags and drafts: the rules every kind shares
-		if s == nil {
-			return nil, fault.New(fault.NotFound, "lead not found")
-		}
-		return record.DecideWork(entity(s), cmd, now)
-	}
 	switch b := cmd.GetBody().(type) {
 	case *aidapb.Command_CaptureLead:
 		if s != nil {
 			return nil, fault.New(fault.Duplicate, "lead already exists")
 		}
 		return capture(cmd.GetId(), b.CaptureLead, now)
-	case *aidapb.Command_Get, *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus,
-		*aidapb.Command_ArchiveLead, *aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead,
-		*aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_FireReminder,
-		*aidapb.Command_StartSequence, *aidapb.Command_AdvanceSequence, *aidapb.Command_StopSequence,
-		*aidapb.Command_RecordSignal:
+	case *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus, *aidapb.Command_ArchiveLead,
+		*aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead, *aidapb.Command_StartSequence,
+		*aidapb.Command_AdvanceSequence, *aidapb.Command_StopSequence:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "lead not found")
 		}
@@ -51,8 +45,6 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return nil, fault.New(fault.Invalid, "%s is not a lead command", record.CommandName(cmd))
 	}
 	switch b := cmd.GetBody().(type) {
-	case *aidapb.Command_Get:
-		return nil, nil
 	case *aidapb.Command_UpdateLead:
 		return update(s, b.UpdateLead, now)
 	case *aidapb.Command_ChangeLeadStatus:
@@ -80,16 +72,6 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 			why = "stopped by " + cmd.GetActor()
 		}
 		return stopSequence(s, why), nil
-	case *aidapb.Command_RecordSignal:
-		return signal(s, b.RecordSignal, now)
-	case *aidapb.Command_SetAutonomy:
-		return setAutonomy(s, b.SetAutonomy, now)
-	case *aidapb.Command_AddNote:
-		return record.DecideNote(TypeNoteAdded, b.AddNote, cmd.GetActor(), limits())
-	case *aidapb.Command_FireReminder:
-		// The shell checked the reminder is pending and records that it fired; the nurture
-		// agent reacts to crm.lead.reminder_fired of the sequence reminder.
-		return nil, nil
 	}
 	return nil, fault.New(fault.Internal, "unhandled lead command %s", record.CommandName(cmd))
 }
@@ -296,19 +278,6 @@ func convert(s *aidapb.Lead, c *aidapb.ConvertLead) ([]*aidapb.Event, error) {
 	return []*aidapb.Event{{Type: TypeConverted, Data: &aidapb.Event_LeadConverted{
 		LeadConverted: &aidapb.LeadConverted{DealId: deal, From: s.GetStatus()},
 	}}}, nil
-}
-
-func setAutonomy(s *aidapb.Lead, c *aidapb.SetAutonomy, now time.Time) ([]*aidapb.Event, error) {
-	events, err := record.DecideAutonomy(TypeAutonomyChanged, s.GetAutonomyLevel(), c, limits())
-	if err != nil || len(events) == 0 {
-		return nil, err
-	}
-	if s.GetStatus() != StatusConverted {
-		next := clone(s)
-		next.AutonomyLevel = c.GetLevel()
-		events = append(events, qualified(next, now))
-	}
-	return events, nil
 }
 
 // stopping appends to a status move the events that stop the lead's sequence when the new

@@ -180,7 +180,7 @@ func TestDecideErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			events, err := Decide(tt.s, tt.cmd, morning)
+			events, err := shellDecide(tt.s, tt.cmd, morning)
 			if events != nil || fault.CodeOf(err) != tt.code {
 				t.Errorf("Decide = %v, %v; want code %v", types(events), err, tt.code)
 			}
@@ -197,7 +197,7 @@ func TestDecideErrors(t *testing.T) {
 }
 
 func TestGetHasNoEvents(t *testing.T) {
-	events, err := Decide(&aidapb.Lead{Status: StatusNew}, getCmd(), morning)
+	events, err := shellDecide(&aidapb.Lead{Status: StatusNew}, getCmd(), morning)
 	if events != nil || err != nil {
 		t.Errorf("get = %v, %v", events, err)
 	}
@@ -390,15 +390,15 @@ func TestSetAutonomy(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("next actions at L5 = %v, want %v", got, want)
 	}
-	if events, err := Decide(s, autonomyCmd(5), morning); events != nil || err != nil {
+	if events, err := shellDecide(s, autonomyCmd(5), morning); events != nil || err != nil {
 		t.Errorf("same level: %v %v, want nothing", events, err)
 	}
 	for _, bad := range []int32{0, 6, -1} {
-		if _, err := Decide(s, autonomyCmd(bad), morning); !slices.Equal(fieldNames(err), []string{"level"}) {
+		if _, err := shellDecide(s, autonomyCmd(bad), morning); !slices.Equal(fieldNames(err), []string{"level"}) {
 			t.Errorf("level %d: %v, want Invalid on level", bad, err)
 		}
 	}
-	events, err := Decide(&aidapb.Lead{Status: StatusConverted, AutonomyLevel: 2}, autonomyCmd(4), morning)
+	events, err := shellDecide(&aidapb.Lead{Status: StatusConverted, AutonomyLevel: 2}, autonomyCmd(4), morning)
 	if err != nil || !slices.Equal(types(events), []string{TypeAutonomyChanged}) {
 		t.Errorf("converted lead: %v %v, want only %s", types(events), err, TypeAutonomyChanged)
 	}
@@ -428,7 +428,7 @@ func TestAddNote(t *testing.T) {
 		{strings.Repeat("é", 5001), false},
 	}
 	for _, tt := range tests {
-		_, err := Decide(s, noteCmd(tt.text, ""), morning)
+		_, err := shellDecide(s, noteCmd(tt.text, ""), morning)
 		if tt.ok != (err == nil) || (!tt.ok && !slices.Equal(fieldNames(err), []string{"text"})) {
 			t.Errorf("note of %d runes: %v", len([]rune(tt.text)), err)
 		}
@@ -456,7 +456,7 @@ func TestReplay(t *testing.T) {
 	}
 	var replayed *aidapb.Lead
 	for _, e := range journal {
-		replayed = Apply(replayed, proto.Clone(e).(*aidapb.Event))
+		replayed = fold(replayed, proto.Clone(e).(*aidapb.Event))
 	}
 	if !proto.Equal(s, replayed) {
 		t.Errorf("replayed state differs:\n got %v\nwant %v", replayed, s)

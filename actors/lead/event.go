@@ -1,5 +1,7 @@
 package lead
 
+import "github.com/aidacrm/aida/actors/record"
+
 // Kind is the entity kind of leads, in actor addresses and store rows.
 const Kind = "lead"
 
@@ -12,6 +14,6 @@ const (
 	TypeRestored        = "crm.lead.restored"
 	TypeConverted       = "crm.lead.converted"
 	TypeQualified       = "crm.lead.qualified"
-	TypeAutonomyChanged = "crm.autonomy.level_changed"
+	TypeAutonomyChanged = record.TypeAutonomyChanged
 	TypeNoteAdded       = "crm.lead.note_added"
 )

@@ -13,10 +13,38 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
+// shellDecide is what the entity shell asks for cmd: a shared command goes to record.Decide over the
+// lead's Traits and then to Follow, any other to Decide.
+func shellDecide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, error) {
+	if !record.IsShared(cmd) {
+		return Decide(s, cmd, now)
+	}
+	if s == nil {
+		return nil, fault.New(fault.NotFound, "lead not found")
+	}
+	events, err := record.Decide(Traits(s), cmd, now)
+	if err != nil || len(events) == 0 {
+		return events, err
+	}
+	if _, fires := cmd.GetBody().(*aidapb.Command_FireReminder); fires {
+		return events, nil
+	}
+	return Follow(s, cmd, events, now), nil
+}
+
+// fold applies e the way the entity shell does: a shared event through record.Apply, a lead's
+// own through Apply.
+func fold(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
+	if s != nil && record.Apply(e, Traits(s)) {
+		return s
+	}
+	return Apply(s, e)
+}
+
 // run decides cmd on s and applies the events the way the entity shell does: it stamps each
 // with an ID, the actor, the time and the next version.
 func run(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) (*aidapb.Lead, []*aidapb.Event, error) {
-	events, err := Decide(s, cmd, now)
+	events, err := shellDecide(s, cmd, now)
 	if err != nil {
 		return s, nil, err
 	}
@@ -27,7 +55,7 @@ func run(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) (*aidapb.Lead, []*a
 		e.Actor = cmd.GetActor()
 		e.Time = timestamppb.New(now)
 		e.Version = v
-		s = Apply(s, e)
+		s = fold(s, e)
 	}
 	return s, events, nil
 }

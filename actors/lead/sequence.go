@@ -152,7 +152,7 @@ func advanceSequence(s *aidapb.Lead, c *aidapb.AdvanceSequence, actor string) ([
 		return nil, fault.New(fault.Transition, "the %s sequence has no step %d", seq.GetType(), c.GetStep())
 	}
 	d := c.GetDraft()
-	draft, err := entity(s).DraftMessage(&aidapb.Draft{Kind: d.GetChannel(), To: d.GetTo(), Subject: d.GetSubject(),
+	draft, err := Traits(s).Entity().DraftMessage(&aidapb.Draft{Kind: d.GetChannel(), To: d.GetTo(), Subject: d.GetSubject(),
 		Body: d.GetBody(), Reason: d.GetReason(), Key: "sequence." + seq.GetId() + "." + strconv.Itoa(int(c.GetStep())),
 		Sequence: seq.GetId(), Step: c.GetStep()}, actor)
 	if err != nil {
@@ -226,34 +226,4 @@ func appendOnce(list []string, v string) []string {
 		return list
 	}
 	return append(list, v)
-}
-
-// entity is what the shared work rules need of a lead.
-func entity(s *aidapb.Lead) record.Entity {
-	return record.Entity{Kind: Kind, Level: s.GetAutonomyLevel(), Owner: s.GetOwner(), Email: s.GetEmail(),
-		Phone: s.GetPhone(), Work: s.GetWork()}
-}
-
-// signal decides record_signal: the signal itself, then what it means for the lead. A reply stops
-// the sequence (stop on reply) and moves a new lead to contacted; a bounce or an opt-out stops it
-// too.
-func signal(s *aidapb.Lead, c *aidapb.RecordSignal, now time.Time) ([]*aidapb.Event, error) {
-	events, err := record.DecideSignal(Kind, s.GetEngagement(), c, now)
-	if err != nil || len(events) == 0 {
-		return events, err
-	}
-	typ := events[0].GetSignalReceived().GetType()
-	switch {
-	case record.IsReply(typ):
-		events = append(events, stopSequence(s, "the lead replied ("+typ+")")...)
-		if s.GetStatus() == StatusNew {
-			events = append(events, &aidapb.Event{Type: TypeStatusChanged, Data: &aidapb.Event_LeadStatusChanged{
-				LeadStatusChanged: &aidapb.LeadStatusChanged{From: StatusNew, To: StatusContacted, Reason: "the lead replied"}}})
-		}
-	case typ == record.SignalEmailBounced:
-		events = append(events, stopSequence(s, "an email to the lead bounced")...)
-	case record.IsOptOut(typ):
-		events = append(events, stopSequence(s, "the lead opted out ("+typ+")")...)
-	}
-	return events, nil
 }

@@ -18,7 +18,7 @@ import (
 // shellRun is run with what the shell also does to reminders: a ReminderSet takes its event's
 // ID as its token, so the lead knows the reminder is pending.
 func shellRun(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) (*aidapb.Lead, []*aidapb.Event, error) {
-	events, err := Decide(s, cmd, now)
+	events, err := shellDecide(s, cmd, now)
 	if err != nil {
 		return s, nil, err
 	}
@@ -32,7 +32,7 @@ func shellRun(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) (*aidapb.Lead,
 		if rs := e.GetReminderSet(); rs != nil {
 			rs.Token = e.Id
 		}
-		s = Apply(s, e)
+		s = fold(s, e)
 	}
 	return s, events, nil
 }
@@ -54,7 +54,7 @@ func fire(t *testing.T, s *aidapb.Lead, name string, now time.Time) *aidapb.Lead
 		t.Fatalf("no pending reminder %q: %v", name, s.GetReminders())
 	}
 	v := s.GetVersion() + 1
-	return Apply(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.lead.reminder_fired", Actor: "reminder:" + name,
+	return fold(s, &aidapb.Event{Id: fmt.Sprintf("ev-%d", v), Type: "crm.lead.reminder_fired", Actor: "reminder:" + name,
 		Time: timestamppb.New(now), Version: v,
 		Data: &aidapb.Event_ReminderFired{ReminderFired: &aidapb.ReminderFired{Name: name, Token: token}}})
 }
@@ -461,7 +461,7 @@ func TestSignalsWithoutSequence(t *testing.T) {
 	if ch := s.GetVersion(); ch == 0 || !s.GetUpdatedAt().AsTime().Equal(morning.Add(5*time.Minute)) {
 		t.Errorf("version %d updated %v", ch, s.GetUpdatedAt().AsTime())
 	}
-	if _, err := Decide(s, &aidapb.Command{Body: &aidapb.Command_RecordSignal{RecordSignal: &aidapb.RecordSignal{Type: "email.replied"}}}, morning); !slices.Equal(fieldNames(err), []string{"signal_id"}) {
+	if _, err := shellDecide(s, &aidapb.Command{Body: &aidapb.Command_RecordSignal{RecordSignal: &aidapb.RecordSignal{Type: "email.replied"}}}, morning); !slices.Equal(fieldNames(err), []string{"signal_id"}) {
 		t.Errorf("signal without an id: %v", err)
 	}
 }
@@ -525,7 +525,7 @@ func TestLeadWork(t *testing.T) {
 
 	for _, cmd := range []*aidapb.Command{startCmd("user:7", "welcome"), advanceCmd("x", 1), stopCmd(""),
 		signalCmd("m", "email.opened"), add} {
-		if _, err := Decide(nil, cmd, morning); fault.CodeOf(err) != fault.NotFound {
+		if _, err := shellDecide(nil, cmd, morning); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("%s on no lead: %v, want NotFound", record.CommandName(cmd), err)
 		}
 	}

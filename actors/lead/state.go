@@ -8,15 +8,15 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Apply folds one event into lead s and returns the new state. s may be nil only for
-// LeadCaptured (any other event on nil returns nil); Apply may mutate s and never keeps a
-// pointer into e. It sets UpdatedAt (and CreatedAt on capture) from e.Time, Version from
-// e.Version and a note's ID and time from e.Id and e.Time. A captured lead without an ID keeps
-// the ID s already had. Events of other kinds leave s as it is.
+// Apply folds one of a lead's own events into lead s and returns the new state. s may be nil
+// only for LeadCaptured (any other event on nil returns nil); Apply may mutate s and never keeps
+// a pointer into e. It sets UpdatedAt (and CreatedAt on capture) from e.Time and Version from
+// e.Version. A captured lead without an ID keeps the ID s already had. The events every kind
+// shares (notes, autonomy, work, signals, reminders) are the shell's to apply (record.Apply over
+// Traits); they, and events of other kinds, leave s as it is.
 func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
-	switch d := e.GetData().(type) {
-	case *aidapb.Event_LeadCaptured:
-		l := clone(d.LeadCaptured.GetLead())
+	if c := e.GetLeadCaptured(); c != nil {
+		l := clone(c.GetLead())
 		if l == nil {
 			l = &aidapb.Lead{}
 		}
@@ -25,76 +25,43 @@ func Apply(s *aidapb.Lead, e *aidapb.Event) *aidapb.Lead {
 		}
 		l.CreatedAt = record.Stamp(e)
 		s = l
+	} else if s == nil || !applyChange(s, e) {
+		return s
+	}
+	s.UpdatedAt, s.Version = record.Stamp(e), e.GetVersion()
+	return s
+}
+
+// applyChange folds one of a lead's events other than LeadCaptured into s and reports whether e
+// was one.
+func applyChange(s *aidapb.Lead, e *aidapb.Event) bool {
+	switch d := e.GetData().(type) {
 	case *aidapb.Event_LeadUpdated:
-		if s == nil {
-			return nil
-		}
 		applyUpdated(s, d.LeadUpdated)
 	case *aidapb.Event_LeadStatusChanged:
-		if s == nil {
-			return nil
-		}
 		s.Status = d.LeadStatusChanged.GetTo()
 	case *aidapb.Event_LeadArchived:
-		if s == nil {
-			return nil
-		}
 		s.ArchivedFrom = d.LeadArchived.GetFrom()
 		s.Status = StatusArchived
 	case *aidapb.Event_LeadRestored:
-		if s == nil {
-			return nil
-		}
 		s.Status = d.LeadRestored.GetTo()
 		s.ArchivedFrom = ""
 	case *aidapb.Event_LeadConverted:
-		if s == nil {
-			return nil
-		}
 		s.Status = StatusConverted
 		s.DealId = d.LeadConverted.GetDealId()
 	case *aidapb.Event_LeadQualified:
-		if s == nil {
-			return nil
-		}
 		s.Qualification = clone(d.LeadQualified.GetQualification())
 		s.NextActions = nil
 		for _, a := range d.LeadQualified.GetNextActions() {
 			s.NextActions = append(s.NextActions, clone(a))
 		}
-	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
-		if s == nil {
-			return nil
-		}
-		record.ApplyReminder(e, &s.Reminders)
-	case *aidapb.Event_AutonomyChanged, *aidapb.Event_NoteAdded:
-		if s == nil {
-			return nil
-		}
-		record.Apply(e, &s.AutonomyLevel, &s.Notes)
-	case *aidapb.Event_TaskAdded, *aidapb.Event_TaskCompleted, *aidapb.Event_FlagSet, *aidapb.Event_FlagCleared,
-		*aidapb.Event_DraftCreated, *aidapb.Event_DraftDecided:
-		if s == nil {
-			return nil
-		}
-		record.ApplyWork(e, &s.Work)
-	case *aidapb.Event_SignalReceived:
-		if s == nil {
-			return nil
-		}
-		record.ApplySignal(e, &s.Engagement)
 	case *aidapb.Event_SequenceStarted, *aidapb.Event_SequenceAdvanced, *aidapb.Event_SequenceStopped,
 		*aidapb.Event_SequenceCompleted:
-		if s == nil {
-			return nil
-		}
 		applySequence(s, e)
 	default:
-		return s
+		return false
 	}
-	s.UpdatedAt = record.Stamp(e)
-	s.Version = e.GetVersion()
-	return s
+	return true
 }
 
 // applyUpdated copies the fields an update carries into s.

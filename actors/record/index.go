@@ -1,8 +1,7 @@
 package record
 
-// Index holds the columns an entity is listed and filtered by, beside its state. A kind's Index
-// function fills it; the entity shell hands it to the store (persistence.Index has the same
-// fields), so the domain packages need not import the store. Empty strings are stored as NULL.
+// Index is what the store lists an entity by, as a kind computes it from its state; the entity
+// shell hands it to the store as persistence.Index, which has the same fields.
 type Index struct {
 	Status    string // lead status, deal stage, account lifecycle
 	Source    string

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/bench/load"
@@ -48,7 +49,7 @@ func benchActivate(ctx context.Context, b *bencher) ([]row, error) {
 	var aidas, bases []figure
 	for round := range b.rounds {
 		part := ids[round*per : (round+1)*per]
-		aida, err := activate(ctx, sys.member, entity.KindLead, part)
+		aida, err := activate(ctx, sys.member, lead.Kind, part)
 		if err != nil {
 			return nil, fmt.Errorf("AIDA round %d: %w", round+1, err)
 		}

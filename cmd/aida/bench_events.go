@@ -16,6 +16,7 @@ import (
 
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/actors/lead"
+	"github.com/aidacrm/aida/actors/record"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/bench/load"
 	"github.com/aidacrm/aida/persistence"
@@ -249,7 +250,7 @@ func sampleAppendWithReminder(id, email string, now, due time.Time) (persistence
 		Version: a.Snapshot.Version + 1, Data: &aidapb.Event_ReminderSet{ReminderSet: &aidapb.ReminderSet{
 			Name: "follow_up", DueAt: timestamppb.New(due)}}}
 	e.GetReminderSet().Token = e.Id
-	lead.Apply(&s, e)
+	record.Apply(e, lead.Traits(&s))                                      // a shared event: applied as the entity shell does
 	data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(e) // as the entity shell writes events
 	if err != nil {
 		return a, err
@@ -258,9 +259,9 @@ func sampleAppendWithReminder(id, email string, now, due time.Time) (persistence
 		return a, err
 	}
 	a.Snapshot.Version = e.Version
-	a.Events = append(a.Events, persistence.Entry{Kind: entity.KindLead, ID: id, Version: e.Version, EventID: e.Id,
+	a.Events = append(a.Events, persistence.Entry{Kind: lead.Kind, ID: id, Version: e.Version, EventID: e.Id,
 		Type: e.Type, Actor: "bench", Time: now, Data: data})
-	a.Reminders = []persistence.ReminderChange{{Set: persistence.Reminder{Kind: entity.KindLead, ID: id,
+	a.Reminders = []persistence.ReminderChange{{Set: persistence.Reminder{Kind: lead.Kind, ID: id,
 		Name: "follow_up", Token: e.Id, DueAt: due, Payload: []byte("{}")}}}
 	return a, nil
 }

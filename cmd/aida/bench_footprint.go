@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aidacrm/aida/actors/crm"
 	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/runtime/cluster"
 )
@@ -33,7 +35,7 @@ func benchFootprint(ctx context.Context, b *bencher) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	leads := entity.Kinds(entity.Deps{Loader: typicalLoader{rec: sample.Snapshot}, PassivateAfter: time.Hour})[0]
+	leads := crm.Kinds(entity.Deps{Loader: typicalLoader{rec: sample.Snapshot}, PassivateAfter: time.Hour})[0]
 	m, err := cluster.Start(cluster.Config{}, leads, bareKinds())
 	if err != nil {
 		return nil, err
@@ -47,7 +49,7 @@ func benchFootprint(ctx context.Context, b *bencher) ([]row, error) {
 	}
 	heap1, rss1 := memory()
 	b.say("activating %d lead actors", n)
-	if _, err := activate(ctx, m, entity.KindLead, freshIDs(n)); err != nil {
+	if _, err := activate(ctx, m, lead.Kind, freshIDs(n)); err != nil {
 		return nil, err
 	}
 	heap2, rss2 := memory()

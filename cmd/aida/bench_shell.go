@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/runtime/cluster"
@@ -30,7 +30,7 @@ func benchShell(ctx context.Context, b *bencher) ([]row, error) {
 	bareIDs := freshIDs(actors)
 	var aidas, bases []figure
 	for round := range b.rounds {
-		aida, err := b.hammer(ctx, sys.member, entity.KindLead, leadIDs)
+		aida, err := b.hammer(ctx, sys.member, lead.Kind, leadIDs)
 		if err != nil {
 			return nil, fmt.Errorf("AIDA round %d: %w", round+1, err)
 		}

@@ -135,14 +135,14 @@ func sampleAppend(id, email string, now time.Time) (persistence.Append, error) {
 		if err != nil {
 			return persistence.Append{}, err
 		}
-		entries[i] = persistence.Entry{Kind: entity.KindLead, ID: id, Version: e.Version, EventID: e.Id,
+		entries[i] = persistence.Entry{Kind: lead.Kind, ID: id, Version: e.Version, EventID: e.Id,
 			Type: e.GetType(), Actor: "bench", Time: now, Data: data}
 	}
 	state, err := protojson.Marshal(s)
 	if err != nil {
 		return persistence.Append{}, err
 	}
-	return persistence.Append{Events: entries, Snapshot: persistence.Record{Kind: entity.KindLead, ID: id,
+	return persistence.Append{Events: entries, Snapshot: persistence.Record{Kind: lead.Kind, ID: id,
 		Version: int64(len(events)), State: state, Index: persistence.Index(lead.Index(s)), CreatedAt: now, UpdatedAt: now}}, nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/aidacrm/aida/actors/agent"
-	"github.com/aidacrm/aida/actors/entity"
+	"github.com/aidacrm/aida/actors/crm"
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/edge/inbound"
 	"github.com/aidacrm/aida/edge/natscmd"
@@ -94,7 +94,7 @@ func (s *system) stopCommands(context.Context) error { return s.commands.Stop() 
 
 // ready is the edge's view of the actor layer, with NATS in its readiness.
 type ready struct {
-	*entity.Gateway
+	*crm.Gateway
 	bus *bus.Bus
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/aidacrm/aida/actors/crm"
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/edge"
 	"github.com/aidacrm/aida/edge/natscmd"
@@ -156,7 +157,7 @@ type system struct {
 	where    string // which store, for people
 	group    *persistence.Group
 	member   *cluster.Member
-	gateway  *entity.Gateway
+	gateway  *crm.Gateway
 	edge     *edge.Server
 	ln       net.Listener
 
@@ -226,7 +227,7 @@ func (s *system) startGroup(context.Context) error {
 }
 
 func (s *system) startActors(context.Context) (err error) {
-	kinds := entity.Kinds(entity.Deps{
+	kinds := crm.Kinds(entity.Deps{
 		Loader: s.store, Appender: s.group, Logger: s.logger,
 		Metrics:        entity.NewMetrics(s.reg),
 		PassivateAfter: s.cfg.PassivateAfter, Timeout: s.cfg.RequestTimeout,
@@ -236,7 +237,7 @@ func (s *system) startActors(context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	s.gateway = entity.NewGateway(s.member, s.store, int32(s.cfg.DefaultAutonomy), entity.WithGatewayClock(s.now))
+	s.gateway = crm.NewGateway(s.member, s.store, int32(s.cfg.DefaultAutonomy), crm.WithClock(s.now))
 	return nil
 }
 

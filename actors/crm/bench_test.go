@@ -1,23 +1,23 @@
-package entity
+package crm
 
 import (
 	"sync/atomic"
-
-	"github.com/aidacrm/aida/persistence"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
+	"github.com/aidacrm/aida/persistence"
 )
 
 // typicalLead is a lead as a capture leaves it: captured and qualified.
 func typicalLead(b *testing.B) *aidapb.Lead {
 	cmd := capture("ada@analytical.example")
-	cmd.Id = NewID()
+	cmd.Id = entity.NewID()
 	cmd.GetCaptureLead().AutonomyLevel = 2
 	events, err := lead.Decide(nil, cmd, time.Now())
 	if err != nil {
@@ -25,7 +25,7 @@ func typicalLead(b *testing.B) *aidapb.Lead {
 	}
 	var s *aidapb.Lead
 	for i, e := range events {
-		e.Id, e.Version = NewID(), int64(i+1)
+		e.Id, e.Version = entity.NewID(), int64(i+1)
 		s = lead.Apply(s, e)
 	}
 	return s
@@ -85,11 +85,11 @@ func BenchmarkActivate(b *testing.B) {
 	for start := 0; start < len(ids); start += 256 {
 		batch := make([]persistence.Append, 0, 256)
 		for i := start; i < min(start+256, len(ids)); i++ {
-			ids[i] = NewID()
+			ids[i] = entity.NewID()
 			batch = append(batch, persistence.Append{
-				Events: []persistence.Entry{{Kind: KindLead, ID: ids[i], Version: 1, EventID: NewID(),
+				Events: []persistence.Entry{{Kind: lead.Kind, ID: ids[i], Version: 1, EventID: entity.NewID(),
 					Type: "crm.lead.captured", Time: now, Data: state}},
-				Snapshot: persistence.Record{Kind: KindLead, ID: ids[i], Version: 1, State: state}})
+				Snapshot: persistence.Record{Kind: lead.Kind, ID: ids[i], Version: 1, State: state}})
 		}
 		for _, err := range env.store.Append(ctx, batch) {
 			if err != nil {
@@ -103,7 +103,7 @@ func BenchmarkActivate(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if _, err := env.gateway.Send(ctx, KindLead, ids[i], get()); err != nil {
+			if _, err := env.gateway.Send(ctx, lead.Kind, ids[i], get()); err != nil {
 				b.Error(err)
 				return
 			}
