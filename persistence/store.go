@@ -3,6 +3,8 @@ package persistence
 import (
 	"context"
 	"time"
+
+	"github.com/aidacrm/aida/api/listing"
 )
 
 // Record is an entity's snapshot row.
@@ -16,17 +18,9 @@ type Record struct {
 	UpdatedAt time.Time
 }
 
-// Index holds the columns a snapshot is listed and filtered by, beside its JSON state.
-// Empty strings are stored as NULL.
-type Index struct {
-	Status    string // lead status, deal stage, account lifecycle
-	Source    string
-	Owner     string
-	UniqueKey string // unique per kind when not empty: a lead's email, an account's company
-	Score     int32  // lead score, deal probability, account health (thousandths or percent); -1: none
-	Amount    string // a decimal (deal value) with at most 2 places, "" for none
-	Level     int32  // the autonomy level, 1..5; 0 for none
-}
+// Index holds the columns a snapshot is listed and filtered by, beside its JSON state: the
+// listing.Index a kind computes. Empty strings are stored as NULL.
+type Index = listing.Index
 
 // Entry is one journal row.
 type Entry struct {

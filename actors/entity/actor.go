@@ -246,7 +246,7 @@ func (a *shell[S]) persist(ctx context.Context, cmd *aidapb.Command, events []*a
 		Reminders:       reminders,
 		Snapshot: persistence.Record{
 			Kind: a.b.Kind, ID: a.id, Version: next, State: snapshot,
-			Index: persistence.Index(a.b.Index(state)), CreatedAt: a.createdAt, UpdatedAt: now,
+			Index: a.b.Index(state), CreatedAt: a.createdAt, UpdatedAt: now,
 		},
 	})
 	if err != nil {

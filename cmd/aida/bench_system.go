@@ -143,7 +143,7 @@ func sampleAppend(id, email string, now time.Time) (persistence.Append, error) {
 		return persistence.Append{}, err
 	}
 	return persistence.Append{Events: entries, Snapshot: persistence.Record{Kind: lead.Kind, ID: id,
-		Version: int64(len(events)), State: state, Index: persistence.Index(lead.Index(s)), CreatedAt: now, UpdatedAt: now}}, nil
+		Version: int64(len(events)), State: state, Index: lead.Index(s), CreatedAt: now, UpdatedAt: now}}, nil
 }
 
 // fanOut runs n calls of f over c goroutines and returns the latency of each call, sorted,
