@@ -119,18 +119,11 @@ func DecodeStartOnboarding(body []byte) (*aidapb.Command, error) {
 // DecodeCompleteMilestone decodes completing the onboarding milestone name (a path
 // parameter); the body is complete_milestone. An empty body is allowed.
 func DecodeCompleteMilestone(name string, body []byte) (*aidapb.Command, error) {
-	var fs fault.Fields
-	pathName(&fs, "name", &name)
-	reason, err := decodeReason(body, &fs)
-	if err != nil {
-		return nil, err
-	}
-	if err := report(fs); err != nil {
-		return nil, err
-	}
-	return &aidapb.Command{Body: &aidapb.Command_CompleteMilestone{CompleteMilestone: &aidapb.CompleteMilestone{
-		Name: name, Reason: reason,
-	}}}, nil
+	return decodeNamed("name", name, body, func(name, reason string) *aidapb.Command {
+		return &aidapb.Command{Body: &aidapb.Command_CompleteMilestone{CompleteMilestone: &aidapb.CompleteMilestone{
+			Name: name, Reason: reason,
+		}}}
+	})
 }
 
 // DecodeRecomputeHealth decodes a health recomputation; the body is recompute_health. An empty

@@ -42,6 +42,22 @@ type ReasonRequest struct {
 	Reason string `json:"reason"`
 }
 
+// decodeNamed decodes a command on the thing a path parameter names (a task, a flag, a draft, a
+// milestone) whose body is an optional ReasonRequest: param is the parameter's name, value its
+// value; mk makes the command from the value and the reason once both are valid.
+func decodeNamed(param, value string, body []byte, mk func(value, reason string) *aidapb.Command) (*aidapb.Command, error) {
+	var fs fault.Fields
+	pathName(&fs, param, &value)
+	reason, err := decodeReason(body, &fs)
+	if err != nil {
+		return nil, err
+	}
+	if err := report(fs); err != nil {
+		return nil, err
+	}
+	return mk(value, reason), nil
+}
+
 // decodeReason decodes an optional ReasonRequest, recording problems in fs.
 func decodeReason(body []byte, fs *fault.Fields) (string, error) {
 	var r ReasonRequest
@@ -55,33 +71,17 @@ func decodeReason(body []byte, fs *fault.Fields) (string, error) {
 // DecodeCompleteTask decodes the completion of the task taskID (a path parameter); the body is
 // complete_task. An empty body is allowed.
 func DecodeCompleteTask(taskID string, body []byte) (*aidapb.Command, error) {
-	var fs fault.Fields
-	pathName(&fs, "task_id", &taskID)
-	reason, err := decodeReason(body, &fs)
-	if err != nil {
-		return nil, err
-	}
-	if err := report(fs); err != nil {
-		return nil, err
-	}
-	return &aidapb.Command{Body: &aidapb.Command_CompleteTask{CompleteTask: &aidapb.CompleteTask{
-		TaskId: taskID, Reason: reason,
-	}}}, nil
+	return decodeNamed("task_id", taskID, body, func(id, reason string) *aidapb.Command {
+		return &aidapb.Command{Body: &aidapb.Command_CompleteTask{CompleteTask: &aidapb.CompleteTask{TaskId: id, Reason: reason}}}
+	})
 }
 
 // DecodeSetFlag decodes setting the flag name (a path parameter); the body is set_flag. An
 // empty body is allowed.
 func DecodeSetFlag(name string, body []byte) (*aidapb.Command, error) {
-	var fs fault.Fields
-	pathName(&fs, "name", &name)
-	reason, err := decodeReason(body, &fs)
-	if err != nil {
-		return nil, err
-	}
-	if err := report(fs); err != nil {
-		return nil, err
-	}
-	return &aidapb.Command{Body: &aidapb.Command_SetFlag{SetFlag: &aidapb.SetFlag{Name: name, Reason: reason}}}, nil
+	return decodeNamed("name", name, body, func(name, reason string) *aidapb.Command {
+		return &aidapb.Command{Body: &aidapb.Command_SetFlag{SetFlag: &aidapb.SetFlag{Name: name, Reason: reason}}}
+	})
 }
 
 // DecodeClearFlag checks the clearing of the flag name (a path parameter) for reason (the
@@ -152,18 +152,11 @@ func DecodeDiscardDraft(draftID string, body []byte) (*aidapb.Command, error) {
 }
 
 func decodeDecision(draftID string, approve bool, body []byte) (*aidapb.Command, error) {
-	var fs fault.Fields
-	pathName(&fs, "draft_id", &draftID)
-	reason, err := decodeReason(body, &fs)
-	if err != nil {
-		return nil, err
-	}
-	if err := report(fs); err != nil {
-		return nil, err
-	}
-	return &aidapb.Command{Body: &aidapb.Command_DecideDraft{DecideDraft: &aidapb.DecideDraft{
-		DraftId: draftID, Approve: approve, Reason: reason,
-	}}}, nil
+	return decodeNamed("draft_id", draftID, body, func(id, reason string) *aidapb.Command {
+		return &aidapb.Command{Body: &aidapb.Command_DecideDraft{DecideDraft: &aidapb.DecideDraft{
+			DraftId: id, Approve: approve, Reason: reason,
+		}}}
+	})
 }
 
 // SignalRequest is the body of POST /api/v1/{leads,deals,accounts}/:id/signals: an inbound
