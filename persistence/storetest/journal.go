@@ -10,12 +10,17 @@ import (
 	"github.com/aidacrm/aida/persistence"
 )
 
-func versions(es []persistence.Entry) []int64 {
-	out := make([]int64, len(es))
-	for i, e := range es {
-		out[i] = e.Version
+// each returns f of every element of xs.
+func each[T, V any](xs []T, f func(T) V) []V {
+	out := make([]V, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
+}
+
+func versions(es []persistence.Entry) []int64 {
+	return each(es, func(e persistence.Entry) int64 { return e.Version })
 }
 
 func testJournal(t *testing.T, h *harness) {

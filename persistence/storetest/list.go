@@ -33,11 +33,7 @@ func seedList(t *testing.T, h *harness) []string {
 }
 
 func ids(rs []persistence.Record) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.ID
-	}
-	return out
+	return each(rs, func(r persistence.Record) string { return r.ID })
 }
 
 func testListFilters(t *testing.T, h *harness) {
