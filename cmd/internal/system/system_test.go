@@ -1,0 +1,93 @@
+package system
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aidacrm/aida/runtime/host"
+)
+
+// testConfig is a system on free ports with its data in dir.
+func testConfig(dir string) Config {
+	cfg := Default()
+	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.DataDir = dir
+	cfg.Agents = "none"
+	return cfg
+}
+
+// start starts a system on h and returns the start error.
+func start(t *testing.T, cfg Config) (*System, *host.Host, error) {
+	t.Helper()
+	logger := slog.New(slog.DiscardHandler)
+	h := host.New(logger, time.Minute)
+	sys := New(cfg, logger)
+	sys.Add(h)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	return sys, h, h.Start(ctx)
+}
+
+// TestFailedStartStopsWhatStarted: when the HTTP port is taken, the start fails after every
+// other component (the live stream's hub among them) has started, and no goroutine the start
+// began is left running AIDA code.
+func TestFailedStartStopsWhatStarted(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	before := aidaGoroutines()
+	cfg := testConfig(t.TempDir())
+	cfg.Addr = taken.Addr().String()
+	sys, _, err := start(t, cfg)
+	if err == nil || !strings.Contains(err.Error(), "listen on "+cfg.Addr) {
+		t.Fatalf("start on a taken port: %v; want a listen error", err)
+	}
+	if sys.hub == nil || sys.hubSub == nil {
+		t.Fatal("the live stream did not start before http; this test no longer covers it")
+	}
+	var left []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		left = left[:0]
+		for id, stack := range aidaGoroutines() {
+			if _, ok := before[id]; !ok {
+				left = append(left, stack)
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+	}
+	slices.Sort(left)
+	t.Fatalf("%d goroutines running AIDA code outlived the failed start:\n\n%s", len(left), strings.Join(left, "\n\n"))
+}
+
+// aidaGoroutines returns the stacks of the goroutines that run AIDA code, by goroutine header,
+// except those of the test framework.
+func aidaGoroutines() map[string]string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	out := map[string]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g, "github.com/aidacrm/aida/") || strings.Contains(g, "testing.tRunner") {
+			continue
+		}
+		header, _, _ := strings.Cut(g, " [") // "goroutine 42"
+		out[header] = g
+	}
+	return out
+}
