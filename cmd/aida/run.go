@@ -27,7 +27,8 @@ on http://127.0.0.1:8080. Set DATABASE_URL to use PostgreSQL instead.
 
 `
 
-// run is the whole program; it returns the exit code.
+// run is the whole program; it returns the exit code. A fatal error is printed once, on
+// stderr, for a person to read.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -62,7 +63,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, cfg, logger, stdout)
 	}
 	if err != nil {
-		logger.Error("aida stopped", "err", err.Error())
 		fmt.Fprintf(stderr, "aida: %v\n", err)
 		return 1
 	}
