@@ -59,6 +59,7 @@ type System struct {
 	fail   func(error) // reports that serving stopped on its own
 	reg    *prometheus.Registry
 
+	lock    *dataLock // nil when nothing lives in the data directory
 	store   persistence.Store
 	where   string // which store, for people
 	group   *persistence.Group
@@ -113,6 +114,7 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) *System {
 // on its own, the system reports it to h.Fail.
 func (s *System) Add(h *host.Host) {
 	s.fail = h.Fail
+	h.Add(host.Component{Name: "data folder", Start: s.startLock, Stop: s.stopLock})
 	h.Add(host.Component{Name: "store", Start: s.startStore, Stop: func(context.Context) error { return s.store.Close() }})
 	h.Add(host.Component{Name: "group commit", Start: s.startGroup, Stop: func(context.Context) error { s.group.Stop(); return nil }})
 	h.Add(host.Component{Name: "nats server", Start: s.startNATS, Stop: s.stopNATS})

@@ -4,8 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +35,56 @@ func start(t *testing.T, cfg Config) (*System, *host.Host, error) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	return sys, h, h.Start(ctx)
+}
+
+// TestDataFolderLocked: a second system on the data folder of a running one refuses at once and
+// names the holder; once the first stops, the folder is free.
+func TestDataFolderLocked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	_, first, err := start(t, testConfig(dir))
+	if err != nil {
+		t.Fatalf("first system: %v", err)
+	}
+	t.Cleanup(func() { _ = first.Stop() })
+
+	began := time.Now()
+	_, _, err = start(t, testConfig(dir))
+	want := "another aida is using data folder " + dir + " (pid " + strconv.Itoa(os.Getpid()) + "); stop it or set AIDA_DATA_DIR"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("second system on the same folder: %v; want an error containing %q", err, want)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("the second system took %s to refuse; want at once", took)
+	}
+
+	if err := first.Stop(); err != nil {
+		t.Fatalf("stop the first system: %v", err)
+	}
+	l, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatalf("the folder is still locked after the first system stopped: %v", err)
+	}
+	if err := l.release(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUsesDataDir(t *testing.T) {
+	tests := []struct {
+		database, nats string
+		want           bool
+	}{
+		{"", "", true},                           // SQLite and the embedded NATS store
+		{"postgres://x/aida", "", true},          // the embedded NATS store
+		{"", "nats://x:4222", true},              // SQLite
+		{"postgres://x/aida", "nats://x", false}, // nothing local
+	}
+	for _, tt := range tests {
+		c := Config{DatabaseURL: tt.database, NATSURL: tt.nats}
+		if got := c.usesDataDir(); got != tt.want {
+			t.Errorf("usesDataDir(DATABASE_URL=%q, NATS_URL=%q) = %v, want %v", tt.database, tt.nats, got, tt.want)
+		}
+	}
 }
 
 // TestFailedStartStopsWhatStarted: when the HTTP port is taken, the start fails after every
