@@ -6,7 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,17 +125,10 @@ func TestFailedStartStopsWhatStarted(t *testing.T) {
 // aidaGoroutines returns the stacks of the goroutines that run AIDA code, by goroutine header,
 // except those of the test framework.
 func aidaGoroutines() map[string]string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
+	var buf strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&buf, 2) // every stack, as a panic prints them
 	out := map[string]string{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range strings.Split(buf.String(), "\n\n") {
 		if !strings.Contains(g, "github.com/aidacrm/aida/") || strings.Contains(g, "testing.tRunner") {
 			continue
 		}
