@@ -1,9 +1,7 @@
 package system
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"github.com/aidacrm/aida/actors/deal"
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/runtime/host"
 	"github.com/aidacrm/aida/runtime/reminder/remindertest"
 )
 
@@ -25,17 +22,9 @@ var clockStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // reminders and agents all read it.
 func drivenSystem(t *testing.T) (*System, *remindertest.Clock) {
 	t.Helper()
-	cfg := Default()
-	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	clock := remindertest.NewClock(clockStart)
-	logger := slog.New(slog.DiscardHandler)
-	h := host.New(logger, time.Minute)
-	sys := New(cfg, logger, WithClock(clock))
-	sys.Add(h)
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	if err := h.Start(ctx); err != nil {
+	sys, h, err := start(t, testConfig(filepath.Join(t.TempDir(), "data")), WithClock(clock))
+	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })

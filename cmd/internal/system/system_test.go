@@ -21,16 +21,16 @@ func testConfig(dir string) Config {
 	cfg := Default()
 	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.DataDir = dir
-	cfg.Agents = "none"
 	return cfg
 }
 
-// start starts a system on h and returns the start error.
-func start(t *testing.T, cfg Config) (*System, *host.Host, error) {
+// start builds a system in this process and starts it on a new host, which it returns with
+// the start error.
+func start(t *testing.T, cfg Config, opts ...Option) (*System, *host.Host, error) {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	h := host.New(logger, time.Minute)
-	sys := New(cfg, logger)
+	sys := New(cfg, logger, opts...)
 	sys.Add(h)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
