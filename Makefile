@@ -3,6 +3,7 @@
 GO      ?= go
 BIN     := bin
 AIDA    := $(BIN)/aida
+BENCH   := $(BIN)/aida-bench
 MODULE  := github.com/aidacrm/aida
 
 # Packages tested without -race. protoactor-go's own cluster shutdown path has
@@ -32,8 +33,10 @@ GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path '*/node_m
 
 all: build
 
+# The product binary and, apart, the benchmark command (it links test harnesses).
 build:
 	$(GO) build -o $(AIDA) ./cmd/aida
+	$(GO) build -o $(BENCH) ./cmd/aida-bench
 
 run: build
 	./$(AIDA) serve
@@ -47,7 +50,7 @@ test:
 	exit $$status
 
 bench: build
-	./$(AIDA) bench --out BENCHMARKS.md
+	./$(BENCH) --out BENCHMARKS.md
 
 lint:
 	@out="$$(gofmt -l $(GOFILES))"; \

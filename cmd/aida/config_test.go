@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aidacrm/aida/cmd/internal/system"
 )
 
 func TestLoad(t *testing.T) {
@@ -13,20 +15,20 @@ func TestLoad(t *testing.T) {
 		name    string
 		env     map[string]string
 		args    []string
-		check   func(Config) bool
+		check   func(system.Config) bool
 		wantErr string // a fragment of the error; "" for none
 	}{
-		{name: "defaults", check: func(c Config) bool { return c == Default() }},
+		{name: "defaults", check: func(c system.Config) bool { return c == system.Default() }},
 		{name: "env", env: map[string]string{"AIDA_ADDR": ":9000", "AIDA_DEFAULT_AUTONOMY": "4", "AIDA_PASSIVATE_AFTER": "30s"},
-			check: func(c Config) bool {
+			check: func(c system.Config) bool {
 				return c.Addr == ":9000" && c.DefaultAutonomy == 4 && c.PassivateAfter == 30*time.Second
 			}},
 		{name: "flag beats env", env: map[string]string{"AIDA_ADDR": ":9000"}, args: []string{"--addr", ":9100"},
-			check: func(c Config) bool { return c.Addr == ":9100" }},
+			check: func(c system.Config) bool { return c.Addr == ":9100" }},
 		{name: "postgres", env: map[string]string{"DATABASE_URL": "postgres://a@localhost/aida"},
-			check: func(c Config) bool { return c.DatabaseURL != "" }},
-		{name: "sync always", args: []string{"--nats-sync-always"}, check: func(c Config) bool { return c.NATSSyncAlways }},
-		{name: "sync always from env", env: map[string]string{"AIDA_NATS_SYNC_ALWAYS": "true"}, check: func(c Config) bool { return c.NATSSyncAlways }},
+			check: func(c system.Config) bool { return c.DatabaseURL != "" }},
+		{name: "sync always", args: []string{"--nats-sync-always"}, check: func(c system.Config) bool { return c.NATSSyncAlways }},
+		{name: "sync always from env", env: map[string]string{"AIDA_NATS_SYNC_ALWAYS": "true"}, check: func(c system.Config) bool { return c.NATSSyncAlways }},
 		{name: "bad bool", env: map[string]string{"AIDA_NATS_SYNC_ALWAYS": "sometimes"}, wantErr: "not true or false"},
 		{name: "bad nats url", env: map[string]string{"NATS_URL": "http://x"}, wantErr: "nats:// URL"},
 		{name: "bad autonomy", env: map[string]string{"AIDA_DEFAULT_AUTONOMY": "7"}, wantErr: "use 1 (draft only) to 5"},
@@ -63,8 +65,8 @@ func TestHelpListsEverySetting(t *testing.T) {
 		if code := run(context.Background(), args, func(string) string { return "" }, &out, &errOut); code != 0 {
 			t.Fatalf("aida %v exited %d: %s", args, code, errOut.String())
 		}
-		c := Default()
-		for _, s := range c.settings() {
+		c := system.Default()
+		for _, s := range settings(&c) {
 			if !strings.Contains(out.String(), "--"+s.flag) || !strings.Contains(out.String(), "$"+s.env) {
 				t.Fatalf("aida %v does not explain --%s / $%s:\n%s", args, s.flag, s.env, out.String())
 			}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidacrm/aida/cmd/internal/system"
 	"github.com/aidacrm/aida/edge/web/webtest"
 	"github.com/aidacrm/aida/runtime/host"
 )
@@ -22,20 +23,20 @@ const liveWithin = time.Second
 // agents, and returns its base URL.
 func dashboardSystem(t *testing.T) string {
 	t.Helper()
-	cfg := Default()
+	cfg := system.Default()
 	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	logger := slog.New(slog.DiscardHandler)
 	h := host.New(logger, time.Minute)
-	sys := newSystem(cfg, logger, nil)
-	sys.add(h)
+	sys := system.New(cfg, logger)
+	sys.Add(h)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	if err := h.Start(ctx); err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })
-	return "http://" + sys.ln.Addr().String()
+	return "http://" + sys.Addr().String()
 }
 
 // screenshotDirs are the test's temp dir and, when set, $AIDA_SCREENSHOT_DIR (from which the

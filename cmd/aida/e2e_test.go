@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -202,32 +201,4 @@ func postJSON(c *http.Client, url string, body any) (int, map[string]any, error)
 		return res.StatusCode, nil, err
 	}
 	return res.StatusCode, m, nil
-}
-
-// TestSecondServerOnOneDataFolderRefuses: a second `aida serve` on the data folder of a running
-// one exits at once with one plain message that names the folder, the first one's pid and what
-// to do; the first one keeps serving.
-func TestSecondServerOnOneDataFolderRefuses(t *testing.T) {
-	dir := t.TempDir()
-	first := startAida(t, "AIDA_DATA_DIR="+dir)
-	second := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--nats-addr", "127.0.0.1:0")
-	second.Env = append(os.Environ(), "AIDA_DATA_DIR="+dir)
-	var stderr bytes.Buffer
-	second.Stderr = &stderr
-	err := second.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("second aida: %v, want exit code 1\n%s", err, stderr.String())
-	}
-	out := stderr.String()
-	if want := fmt.Sprintf("(pid %d) is using the data folder %s", first.cmd.Process.Pid, dir); !strings.Contains(out, want) ||
-		!strings.Contains(out, "AIDA_DATA_DIR") {
-		t.Fatalf("second aida said %q; want %q and what to do", out, want)
-	}
-	if n := strings.Count(out, "is using the data folder"); n != 1 {
-		t.Fatalf("the error is printed %d times, want once:\n%s", n, out)
-	}
-	if status, _, _ := call(t, http.DefaultClient, "GET", first.url+"/healthz", nil); status != 200 {
-		t.Fatalf("the first aida answers /healthz %d after the second one's attempt", status)
-	}
 }

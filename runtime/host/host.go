@@ -3,7 +3,8 @@
 // Each component is a pair of functions: Start returns once the component serves (or fails);
 // Stop returns once it has released everything it started. Run starts them one by one, waits
 // for its context to end or for a component to report a fatal error, then stops those that
-// started, last first, each within the stop timeout.
+// started, last first, each within the stop timeout. A component that runs goroutines starts
+// them in a Group and stops the Group in its Stop.
 package host
 
 import (

@@ -9,16 +9,22 @@ import (
 	"testing"
 )
 
-// TestBenchQuick runs `aida bench --quick` as a user would: every scenario must produce its rows
-// with measured figures, and --out must write the report. It proves the harness works; it does
-// not judge the speed.
+// TestBenchQuick builds aida-bench and runs `aida-bench --quick` as a user would: every
+// scenario must produce its rows with measured figures, and --out must write the report. It
+// proves the harness works; it does not judge the speed.
 func TestBenchQuick(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "BENCHMARKS.md")
-	cmd := exec.Command(binary, "bench", "--quick", "--out", out)
+	dir := t.TempDir()
+	binary := filepath.Join(dir, "aida-bench")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build aida-bench: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "BENCHMARKS.md")
+	cmd := exec.Command(binary, "--quick", "--out", out)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("aida bench --quick: %v\n%s", err, stderr.String())
+		t.Fatalf("aida-bench --quick: %v\n%s", err, stderr.String())
 	}
 	rows := map[string]int{}
 	figure := regexp.MustCompile(`\| [0-9.]+ [a-zA-Z/()]+`)
@@ -39,7 +45,7 @@ func TestBenchQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"cores", "go1.", "aida bench --quick", "| B5 |"} {
+	for _, want := range []string{"cores", "go1.", "aida-bench --quick", "| B5 |"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}

@@ -1,9 +1,7 @@
-package main
+package system
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"github.com/aidacrm/aida/actors/deal"
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
-	"github.com/aidacrm/aida/runtime/host"
 	"github.com/aidacrm/aida/runtime/reminder/remindertest"
 )
 
@@ -23,20 +20,11 @@ var clockStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // drivenSystem starts a whole server in this process on a clock the test drives: entities,
 // reminders and agents all read it.
-func drivenSystem(t *testing.T) (*system, *remindertest.Clock) {
+func drivenSystem(t *testing.T) (*System, *remindertest.Clock) {
 	t.Helper()
-	cfg := Default()
-	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	clock := remindertest.NewClock(clockStart)
-	logger := slog.New(slog.DiscardHandler)
-	h := host.New(logger, time.Minute)
-	sys := newSystem(cfg, logger, nil)
-	sys.clock = clock
-	sys.add(h)
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	if err := h.Start(ctx); err != nil {
+	sys, h, err := start(t, testConfig(filepath.Join(t.TempDir(), "data")), WithClock(clock))
+	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })
@@ -59,21 +47,21 @@ func eventually[T any](t *testing.T, what string, get func() (T, error), ok func
 	}
 }
 
-func (s *system) getLead(t *testing.T, id string) func() (*aidapb.Lead, error) {
+func (s *System) getLead(t *testing.T, id string) func() (*aidapb.Lead, error) {
 	return func() (*aidapb.Lead, error) {
 		r, err := s.gateway.Send(t.Context(), "lead", id, &aidapb.Command{Body: &aidapb.Command_Get{Get: &aidapb.Get{}}})
 		return r.GetLead(), err
 	}
 }
 
-func (s *system) getDeal(t *testing.T, id string) func() (*aidapb.Deal, error) {
+func (s *System) getDeal(t *testing.T, id string) func() (*aidapb.Deal, error) {
 	return func() (*aidapb.Deal, error) {
 		r, err := s.gateway.Send(t.Context(), "deal", id, &aidapb.Command{Body: &aidapb.Command_Get{Get: &aidapb.Get{}}})
 		return r.GetDeal(), err
 	}
 }
 
-func (s *system) getAccount(t *testing.T, id string) func() (*aidapb.Account, error) {
+func (s *System) getAccount(t *testing.T, id string) func() (*aidapb.Account, error) {
 	return func() (*aidapb.Account, error) {
 		r, err := s.gateway.Send(t.Context(), "account", id, &aidapb.Command{Body: &aidapb.Command_Get{Get: &aidapb.Get{}}})
 		return r.GetAccount(), err
@@ -91,7 +79,7 @@ func sequenceDrafts(l *aidapb.Lead) []*aidapb.Draft {
 }
 
 // timelineActors returns "actor type" for each journal entry of an entity.
-func (s *system) timelineActors(t *testing.T, kind, id string) []string {
+func (s *System) timelineActors(t *testing.T, kind, id string) []string {
 	es, err := s.gateway.Timeline(t.Context(), kind, id, 0, 500)
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +263,7 @@ func TestPipelineAndSuccessAgents(t *testing.T) {
 }
 
 // counterValue sums a counter's series whose labels include value.
-func counterValue(s *system, name, value string) (float64, error) {
+func counterValue(s *System, name, value string) (float64, error) {
 	mfs, err := s.reg.Gather()
 	if err != nil {
 		return 0, err

@@ -20,6 +20,7 @@ import (
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
 	"github.com/aidacrm/aida/bench/load"
+	"github.com/aidacrm/aida/cmd/internal/system"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres/pgtest"
 	"github.com/aidacrm/aida/runtime/cluster"
@@ -28,8 +29,8 @@ import (
 
 // config returns a server configuration for a scenario: a free port, its own data directory,
 // actors that stay resident for the whole run.
-func (b *bencher) config(name string) Config {
-	cfg := Default()
+func (b *bencher) config(name string) system.Config {
+	cfg := system.Default()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.NATSAddr = "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(b.dir, name)
@@ -42,11 +43,10 @@ func (b *bencher) config(name string) Config {
 }
 
 // startSystem starts a whole server in this process; stop stops it.
-func (b *bencher) startSystem(ctx context.Context, cfg Config, extra ...cluster.Kind) (sys *system, stop func(), err error) {
+func (b *bencher) startSystem(ctx context.Context, cfg system.Config, extra ...cluster.Kind) (sys *system.System, stop func(), err error) {
 	h := host.New(b.logger, time.Minute)
-	sys = newSystem(cfg, b.logger, nil)
-	sys.extraKinds = extra
-	sys.add(h)
+	sys = system.New(cfg, b.logger, system.WithKinds(extra...))
+	sys.Add(h)
 	if err := h.Start(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -101,12 +101,8 @@ func helloServer() (addr string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	done := make(chan struct{})
-	go func() {
-		_ = app.Listener(ln)
-		close(done)
-	}()
-	return ln.Addr().String(), func() { _ = app.Shutdown(); <-done }, nil
+	serving := host.Go(func(context.Context) error { return app.Listener(ln) })
+	return ln.Addr().String(), func() { _ = app.Shutdown(); _ = serving.Stop() }, nil
 }
 
 // captureCmd is the capture every write scenario sends, for a given email.

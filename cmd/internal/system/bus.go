@@ -1,4 +1,4 @@
-package main
+package system
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/aidacrm/aida/actors/agent"
@@ -17,11 +16,12 @@ import (
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/runtime/bus"
 	"github.com/aidacrm/aida/runtime/consumer"
+	"github.com/aidacrm/aida/runtime/host"
 	"github.com/aidacrm/aida/runtime/reminder"
 )
 
 // startNATS starts the embedded NATS server, unless NATS_URL names an external one.
-func (s *system) startNATS(context.Context) error {
+func (s *System) startNATS(context.Context) error {
 	if s.cfg.NATSURL != "" {
 		s.natsURL = s.cfg.NATSURL
 		return nil
@@ -43,14 +43,14 @@ func (s *system) startNATS(context.Context) error {
 	return nil
 }
 
-func (s *system) stopNATS(context.Context) error {
+func (s *System) stopNATS(context.Context) error {
 	if s.nats != nil {
 		s.nats.Shutdown()
 	}
 	return nil
 }
 
-func (s *system) startBus(ctx context.Context) (err error) {
+func (s *System) startBus(ctx context.Context) (err error) {
 	s.bus, err = bus.Connect(ctx, s.natsURL, bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg))
 	if err != nil {
 		return fmt.Errorf("connect to NATS at %s (check NATS_URL): %w", s.natsURL, err)
@@ -58,25 +58,22 @@ func (s *system) startBus(ctx context.Context) (err error) {
 	return nil
 }
 
-func (s *system) stopBus(context.Context) error {
+func (s *System) stopBus(context.Context) error {
 	s.bus.Close()
 	return nil
 }
 
 // startRelay runs the journal relay until stopRelay.
-func (s *system) startRelay(context.Context) error {
+func (s *System) startRelay(context.Context) error {
 	s.relay = bus.NewRelay(s.store, s.bus, bus.WithRelayLogger(s.logger), bus.WithRelayRegisterer(s.reg))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.relay.Run(ctx) }()
-	s.stopRelayFn = func() error { cancel(); return <-done }
+	s.relayLoop = host.Go(s.relay.Run)
 	return nil
 }
 
-func (s *system) stopRelay(context.Context) error { return s.stopRelayFn() }
+func (s *System) stopRelay(context.Context) error { return s.relayLoop.Stop() }
 
 // changed is told of every durable change: live views go out on core NATS and the relay wakes.
-func (s *system) changed(kind, id string, version int64, snapshot []byte, events []persistence.Entry) {
+func (s *System) changed(kind, id string, version int64, snapshot []byte, events []persistence.Entry) {
 	if s.bus != nil {
 		s.bus.PublishState(kind, id, version, snapshot, events)
 	}
@@ -85,12 +82,12 @@ func (s *system) changed(kind, id string, version int64, snapshot []byte, events
 	}
 }
 
-func (s *system) startCommands(context.Context) error {
+func (s *System) startCommands(context.Context) error {
 	s.commands = natscmd.New(s.bus.Conn(), s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger))
 	return s.commands.Start()
 }
 
-func (s *system) stopCommands(context.Context) error { return s.commands.Stop() }
+func (s *System) stopCommands(context.Context) error { return s.commands.Stop() }
 
 // ready is the edge's view of the actor layer, with NATS in its readiness.
 type ready struct {
@@ -110,32 +107,29 @@ func (r ready) Ready(ctx context.Context) error {
 
 // startReminders runs the reminder scheduler until stopReminders: due reminders go to their
 // entity's actor through the cluster, activating it if it is passivated.
-func (s *system) startReminders(context.Context) error {
+func (s *System) startReminders(context.Context) error {
 	opts := []reminder.Option{reminder.WithLogger(s.logger), reminder.WithRegisterer(s.reg)}
 	if s.clock != nil {
 		opts = append(opts, reminder.WithClock(s.clock))
 	}
-	s.reminders = reminder.New(s.store, s.fire, opts...)
+	s.reminders = reminder.New(s.store, s.Fire, opts...)
 	s.kickReminders.Store(s.reminders)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.reminders.Run(ctx) }()
-	s.stopRemindersFn = func() error { cancel(); return <-done }
+	s.reminderLoop = host.Go(s.reminders.Run)
 	return nil
 }
 
-func (s *system) stopReminders(context.Context) error { return s.stopRemindersFn() }
+func (s *System) stopReminders(context.Context) error { return s.reminderLoop.Stop() }
 
 // reminderSet wakes the scheduler after a change set a reminder, which may be due before the
 // one it sleeps for.
-func (s *system) reminderSet(time.Time) {
+func (s *System) reminderSet(time.Time) {
 	if r := s.kickReminders.Load(); r != nil {
 		r.Kick()
 	}
 }
 
-// fire delivers one due reminder.
-func (s *system) fire(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
+// Fire delivers one due reminder to its entity, as the scheduler does.
+func (s *System) Fire(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
 	defer cancel()
 	stale, err := s.gateway.Fire(ctx, r)
@@ -150,19 +144,11 @@ func (s *system) fire(ctx context.Context, r persistence.Reminder) (reminder.Out
 
 // startAgents runs the inbound signal router and the configured background agents until
 // stopAgents. Each is a durable JetStream consumer, so on several nodes each message goes to
-// one of them.
-func (s *system) startAgents(context.Context) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	run := func(f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = f(ctx) // both return nil when ctx ends; failures are logged and retried inside
-		}()
-	}
+// one of them. Each returns nil when stopped; failures are logged and retried inside.
+func (s *System) startAgents(context.Context) error {
+	s.agentLoops = host.NewGroup()
 	router := inbound.NewRouter(s.gateway, s.cfg.RequestTimeout, s.logger)
-	run(func(ctx context.Context) error {
+	s.agentLoops.Go(func(ctx context.Context) error {
 		return router.Run(ctx, s.bus, consumer.Config{Registerer: s.reg, Logger: s.logger})
 	})
 	cfg := agent.Config{StaleAfter: s.cfg.StaleAfter, HealthEvery: s.cfg.HealthEvery, Timeout: s.cfg.RequestTimeout,
@@ -170,14 +156,12 @@ func (s *system) startAgents(context.Context) error {
 	for _, name := range s.cfg.AgentList() {
 		a, err := agent.New(name, s.gateway, cfg)
 		if err != nil { // Validate refused it already
-			cancel()
-			wg.Wait()
+			s.agentLoops.Stop()
 			return err
 		}
-		run(func(ctx context.Context) error { return a.Run(ctx, s.bus) })
+		s.agentLoops.Go(func(ctx context.Context) error { return a.Run(ctx, s.bus) })
 	}
-	s.stopAgentsFn = func() error { cancel(); wg.Wait(); return nil }
 	return nil
 }
 
-func (s *system) stopAgents(context.Context) error { return s.stopAgentsFn() }
+func (s *System) stopAgents(context.Context) error { return s.agentLoops.Stop() }

@@ -155,10 +155,10 @@ func benchReminders(ctx context.Context, b *bencher) ([]row, error) {
 	// the clock of a second, measured scheduler forward.
 	base := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Microsecond)
 	b.say("seeding %d leads with a due reminder each", n)
-	if err := seedReminders(ctx, sys.store, n, base); err != nil {
+	if err := seedReminders(ctx, sys.Store(), n, base); err != nil {
 		return nil, err
 	}
-	raw, err := rawDue(ctx, sys.store, base.Add(time.Second), n)
+	raw, err := rawDue(ctx, sys.Store(), base.Add(time.Second), n)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +169,8 @@ func benchReminders(ctx context.Context, b *bencher) ([]row, error) {
 		fired    int
 	)
 	lat := make(chan time.Duration, n)
-	s := reminder.New(sys.store, func(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
-		out, err := sys.fire(ctx, r)
+	s := reminder.New(sys.Store(), func(ctx context.Context, r persistence.Reminder) (reminder.Outcome, error) {
+		out, err := sys.Fire(ctx, r)
 		if err == nil && out == reminder.Done {
 			lat <- clock.Now().Sub(r.DueAt)
 		}

@@ -41,14 +41,14 @@ func benchStream(ctx context.Context, b *bencher) ([]row, error) {
 	leads := b.size(2000, 200)
 	ids := make([]string, leads)
 	for i := range ids {
-		l, _, err := sys.gateway.Capture(ctx, &aidapb.Command{Body: &aidapb.Command_CaptureLead{CaptureLead: &aidapb.CaptureLead{
+		l, _, err := sys.Gateway().Capture(ctx, &aidapb.Command{Body: &aidapb.Command_CaptureLead{CaptureLead: &aidapb.CaptureLead{
 			Email: fmt.Sprintf("b8-%d@bench.example", i), Company: "Stream Ltd", Owner: fmt.Sprintf("owner-%d", i%owners)}}})
 		if err != nil {
 			return nil, fmt.Errorf("seed lead %d: %w", i, err)
 		}
 		ids[i] = l.GetId()
 	}
-	url := "ws://" + sys.ln.Addr().String() + "/api/v1/stream"
+	url := "ws://" + sys.Addr().String() + "/api/v1/stream"
 	duration := b.duration
 	rate := streamRate
 
@@ -62,7 +62,7 @@ func benchStream(ctx context.Context, b *bencher) ([]row, error) {
 	readers := readAll(conns, rec, changeTime)
 	b.say("%d clients connected, %d leads of %d owners; updating at %d/s for %s", clients, leads, owners, rate, duration)
 	sent, elapsed, err := pace(ctx, rate, duration, func(i int) error {
-		_, err := sys.gateway.Send(ctx, "lead", ids[i%len(ids)], &aidapb.Command{Actor: "bench",
+		_, err := sys.Gateway().Send(ctx, "lead", ids[i%len(ids)], &aidapb.Command{Actor: "bench",
 			Body: &aidapb.Command_AddNote{AddNote: &aidapb.AddNote{Text: fmt.Sprintf("update %d", i)}}})
 		return err
 	})
@@ -72,7 +72,7 @@ func benchStream(ctx context.Context, b *bencher) ([]row, error) {
 	}
 	time.Sleep(500 * time.Millisecond) // the last frames on their way
 	behind := 0
-	for _, c := range sys.hub.Clients() {
+	for _, c := range sys.Hub().Clients() {
 		behind = max(behind, c.Queued)
 	}
 	closeAll(conns)

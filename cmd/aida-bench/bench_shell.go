@@ -21,7 +21,7 @@ func benchShell(ctx context.Context, b *bencher) ([]row, error) {
 	const actors = 64
 	leadIDs := make([]string, actors)
 	for i := range leadIDs {
-		l, _, err := sys.gateway.Capture(ctx, captureCmd(fmt.Sprintf("b5-%d@bench.example", i)))
+		l, _, err := sys.Gateway().Capture(ctx, captureCmd(fmt.Sprintf("b5-%d@bench.example", i)))
 		if err != nil {
 			return nil, err
 		}
@@ -30,11 +30,11 @@ func benchShell(ctx context.Context, b *bencher) ([]row, error) {
 	bareIDs := freshIDs(actors)
 	var aidas, bases []figure
 	for round := range b.rounds {
-		aida, err := b.hammer(ctx, sys.member, lead.Kind, leadIDs)
+		aida, err := b.hammer(ctx, sys.Member(), lead.Kind, leadIDs)
 		if err != nil {
 			return nil, fmt.Errorf("AIDA round %d: %w", round+1, err)
 		}
-		base, err := b.hammer(ctx, sys.member, bareKind, bareIDs)
+		base, err := b.hammer(ctx, sys.Member(), bareKind, bareIDs)
 		if err != nil {
 			return nil, fmt.Errorf("baseline round %d: %w", round+1, err)
 		}

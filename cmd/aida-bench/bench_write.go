@@ -11,6 +11,7 @@ import (
 
 	"github.com/aidacrm/aida/actors/entity"
 	"github.com/aidacrm/aida/bench/load"
+	"github.com/aidacrm/aida/cmd/internal/system"
 	"github.com/aidacrm/aida/persistence"
 )
 
@@ -48,13 +49,13 @@ func benchWrite(ctx context.Context, b *bencher) ([]row, error) {
 	return rows, nil
 }
 
-func (b *bencher) writeOne(ctx context.Context, cfg Config, writers int) (row, error) {
+func (b *bencher) writeOne(ctx context.Context, cfg system.Config, writers int) (row, error) {
 	sys, stop, err := b.startSystem(ctx, cfg)
 	if err != nil {
 		return row{}, err
 	}
 	defer stop()
-	addr := sys.ln.Addr().String()
+	addr := sys.Addr().String()
 	var aidas, bases []figure
 	for round := range b.rounds {
 		prefix := "b2-" + strconv.Itoa(round) + "-"
@@ -77,7 +78,7 @@ func (b *bencher) writeOne(ctx context.Context, cfg Config, writers int) (row, e
 		b.say("round %d AIDA     %s", round+1, res)
 		aidas = append(aidas, figure{rate: res.Throughput(), unit: "captures/s", p50: res.P50, p99: res.P99})
 
-		base, err := b.rawAppend(ctx, sys.store, writers, "raw-"+strconv.Itoa(round))
+		base, err := b.rawAppend(ctx, sys.Store(), writers, "raw-"+strconv.Itoa(round))
 		if err != nil {
 			return row{}, fmt.Errorf("baseline round %d: %w", round+1, err)
 		}

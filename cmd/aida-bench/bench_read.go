@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/aidacrm/aida/bench/load"
+	"github.com/aidacrm/aida/cmd/internal/system"
 )
 
 // benchRead is B1: GET /api/v1/leads/{id} against warm lead actors, beside a fiber
@@ -34,7 +35,7 @@ func benchRead(ctx context.Context, b *bencher) ([]row, error) {
 	return rows, nil
 }
 
-func (b *bencher) readOne(ctx context.Context, cfg Config) (row, error) {
+func (b *bencher) readOne(ctx context.Context, cfg system.Config) (row, error) {
 	sys, stop, err := b.startSystem(ctx, cfg)
 	if err != nil {
 		return row{}, err
@@ -44,7 +45,7 @@ func (b *bencher) readOne(ctx context.Context, cfg Config) (row, error) {
 	b.say("capturing %d leads (their actors stay warm)", n)
 	ids := make([]string, n)
 	if _, _, err := fanOut(ctx, n, 64, func(i int) error {
-		l, _, err := sys.gateway.Capture(ctx, captureCmd(fmt.Sprintf("b1-%d@bench.example", i)))
+		l, _, err := sys.Gateway().Capture(ctx, captureCmd(fmt.Sprintf("b1-%d@bench.example", i)))
 		ids[i] = l.GetId()
 		return err
 	}); err != nil {
@@ -56,7 +57,7 @@ func (b *bencher) readOne(ctx context.Context, cfg Config) (row, error) {
 	}
 	defer stopHello()
 
-	aidaAddr := sys.ln.Addr().String()
+	aidaAddr := sys.Addr().String()
 	read := func(conn, i int, req *fasthttp.Request) {
 		req.SetRequestURI("http://" + aidaAddr + "/api/v1/leads/" + ids[rand.IntN(len(ids))])
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/aidacrm/aida/persistence/postgres/pgtest"
 )
 
-// benchOptions are the flags of `aida bench`.
+// benchOptions are the flags of `aida-bench`.
 type benchOptions struct {
 	scenarios []string // B1 … B5; empty: all
 	quick     bool     // a smoke run: small sizes, one short round
@@ -105,9 +105,9 @@ func scenarios() []scenario {
 	}
 }
 
-// runBench is `aida bench`.
+// runBench is `aida-bench`; it returns the exit code.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("aida bench", flag.ContinueOnError)
+	fs := flag.NewFlagSet("aida-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o benchOptions
 	var names string
@@ -118,7 +118,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.cpu, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&o.mem, "memprofile", "", "write an allocation profile of the run to this file (go tool pprof)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: aida bench [--scenario B1,B2] [--quick] [--rounds N] [--out FILE]")
+		fmt.Fprintln(stderr, "Usage: aida-bench [--scenario B1,B2] [--quick] [--rounds N] [--out FILE]")
 		fmt.Fprintln(stderr, "\nMeasures AIDA against a baseline in the same run and prints the ratios:")
 		for _, s := range scenarios() {
 			fmt.Fprintf(stderr, "  %s  %s\n", s.id, s.what)
@@ -140,18 +140,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	if len(chosen) == 0 || o.rounds < 1 {
-		fmt.Fprintf(stderr, "aida bench: no scenario matches %q (use B1 … B7) or --rounds < 1\n", names)
+		fmt.Fprintf(stderr, "aida-bench: no scenario matches %q (use B1 … B8) or --rounds < 1\n", names)
 		return 2
 	}
 	dir, err := os.MkdirTemp("", "aida-bench-")
 	if err != nil {
-		fmt.Fprintln(stderr, "aida bench:", err)
+		fmt.Fprintln(stderr, "aida-bench:", err)
 		return 1
 	}
 	defer os.RemoveAll(dir)
 	// PostgreSQL runs as its own user when we are root: it must reach the directory.
 	if err := os.Chmod(dir, 0o755); err != nil {
-		fmt.Fprintln(stderr, "aida bench:", err)
+		fmt.Fprintln(stderr, "aida-bench:", err)
 		return 1
 	}
 	b := &bencher{quick: o.quick, rounds: o.rounds, duration: 5 * time.Second, warmup: time.Second,
@@ -162,7 +162,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	stopProfiles, err := startProfiles(o.cpu, o.mem)
 	if err != nil {
-		fmt.Fprintln(stderr, "aida bench:", err)
+		fmt.Fprintln(stderr, "aida-bench:", err)
 		return 1
 	}
 	var rows []row
@@ -183,16 +183,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	if err := stopProfiles(); err != nil {
-		fmt.Fprintln(stderr, "aida bench:", err)
+		fmt.Fprintln(stderr, "aida-bench:", err)
 		failed = true
 	}
 	table := renderTable(rows)
 	fmt.Fprint(stdout, table)
 	if o.out != "" {
-		cmdline := "aida bench " + strings.Join(args, " ")
+		cmdline := "aida-bench " + strings.Join(args, " ")
 		report := renderReport(table, cmdline) + keptHistory(o.out)
 		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
-			fmt.Fprintln(stderr, "aida bench:", err)
+			fmt.Fprintln(stderr, "aida-bench:", err)
 			return 1
 		}
 	}
@@ -235,7 +235,7 @@ func renderReport(table, cmdline string) string {
 }
 
 // historyMarker starts the hand-written part of the report (profiles, before and after), which
-// a new run keeps.
+// a new run keeps. Its text predates the command's name; reports carry it as is.
 const historyMarker = "<!-- history: kept by aida bench -->"
 
 // keptHistory returns the hand-written part of an existing report, or "".

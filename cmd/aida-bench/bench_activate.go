@@ -26,7 +26,7 @@ func benchActivate(ctx context.Context, b *bencher) ([]row, error) {
 		return nil, err
 	}
 	_, elapsed, err := fanOut(ctx, n, 256, func(i int) error {
-		l, _, err := sys.gateway.Capture(ctx, captureCmd(fmt.Sprintf("b3-%d@bench.example", i)))
+		l, _, err := sys.Gateway().Capture(ctx, captureCmd(fmt.Sprintf("b3-%d@bench.example", i)))
 		ids[i] = l.GetId()
 		return err
 	})
@@ -42,14 +42,14 @@ func benchActivate(ctx context.Context, b *bencher) ([]row, error) {
 	}
 	defer stop()
 	// Let the relay publish the captures' events first: activation is measured alone.
-	if err := drained(ctx, sys.store); err != nil {
+	if err := drained(ctx, sys.Store()); err != nil {
 		return nil, err
 	}
 	per := n / b.rounds
 	var aidas, bases []figure
 	for round := range b.rounds {
 		part := ids[round*per : (round+1)*per]
-		aida, err := activate(ctx, sys.member, lead.Kind, part)
+		aida, err := activate(ctx, sys.Member(), lead.Kind, part)
 		if err != nil {
 			return nil, fmt.Errorf("AIDA round %d: %w", round+1, err)
 		}
@@ -57,7 +57,7 @@ func benchActivate(ctx context.Context, b *bencher) ([]row, error) {
 		for i := range fresh {
 			fresh[i] = entity.NewID()
 		}
-		base, err := activate(ctx, sys.member, bareKind, fresh)
+		base, err := activate(ctx, sys.Member(), bareKind, fresh)
 		if err != nil {
 			return nil, fmt.Errorf("baseline round %d: %w", round+1, err)
 		}

@@ -1,0 +1,130 @@
+package system
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aidacrm/aida/actors/agent"
+)
+
+// Config is everything a system can be told. `aida` reads it from flags and environment
+// variables, whose names the errors of Validate use; `aida-bench` builds it in code.
+type Config struct {
+	Addr            string        // HTTP listen address
+	DataDir         string        // SQLite database and other local data
+	DatabaseURL     string        // PostgreSQL; empty: embedded SQLite in DataDir
+	DefaultAutonomy int           // autonomy level of new entities, 1..5
+	PassivateAfter  time.Duration // idle time before an actor leaves memory
+	RequestTimeout  time.Duration // deadline of one HTTP request, edge to actor and back
+	BodyLimit       int           // largest accepted request body, bytes
+	ShutdownTimeout time.Duration // time each component gets to stop
+	LogLevel        string        // debug, info, warn, error
+	NATSURL         string        // an external NATS server; empty: embed one
+	NATSAddr        string        // where the embedded NATS server listens
+	NATSSyncAlways  bool          // the embedded JetStream fsyncs every message
+	Agents          string        // background agents to run: comma-separated names, or none
+	StaleAfter      time.Duration // pipeline agent: an open deal without activity this long is stale
+	HealthEvery     time.Duration // success agent: how often account health is recomputed
+}
+
+// AgentList returns the agents to run.
+func (c Config) AgentList() []string {
+	v := strings.TrimSpace(strings.ToLower(c.Agents))
+	if v == "none" || v == "" {
+		return nil
+	}
+	var out []string
+	for _, name := range strings.Split(v, ",") {
+		if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Default returns the configuration `make run` uses.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./data",
+		DefaultAutonomy: 2,
+		PassivateAfter:  10 * time.Minute,
+		RequestTimeout:  10 * time.Second,
+		BodyLimit:       1 << 20,
+		ShutdownTimeout: 15 * time.Second,
+		LogLevel:        "info",
+		NATSAddr:        "127.0.0.1:4222",
+		Agents:          strings.Join(agent.Names(), ","),
+		StaleAfter:      14 * 24 * time.Hour,
+		HealthEvery:     24 * time.Hour,
+	}
+}
+
+// Validate says what to fix, all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("AIDA_ADDR %q is not host:port (e.g. 127.0.0.1:8080 or :8080)", c.Addr))
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("AIDA_DATA_DIR is empty: name a directory for the SQLite data, or set DATABASE_URL"))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL, e.g. postgres://aida:secret@localhost:5432/aida?sslmode=disable"))
+		}
+	}
+	if c.DefaultAutonomy < 1 || c.DefaultAutonomy > 5 {
+		errs = append(errs, fmt.Errorf("AIDA_DEFAULT_AUTONOMY %d is out of range: use 1 (draft only) to 5 (autonomous)", c.DefaultAutonomy))
+	}
+	if c.PassivateAfter < time.Second {
+		errs = append(errs, fmt.Errorf("AIDA_PASSIVATE_AFTER %s is too short: use 1s or more (e.g. 10m)", c.PassivateAfter))
+	}
+	if c.RequestTimeout < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("AIDA_REQUEST_TIMEOUT %s is too short: use 10ms or more (e.g. 10s)", c.RequestTimeout))
+	}
+	if c.BodyLimit < 1024 {
+		errs = append(errs, fmt.Errorf("AIDA_BODY_LIMIT %d is too small: use 1024 bytes or more", c.BodyLimit))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("AIDA_SHUTDOWN_TIMEOUT must be positive (e.g. 15s)"))
+	}
+	if c.NATSURL != "" {
+		if u, err := url.Parse(c.NATSURL); err != nil || (u.Scheme != "nats" && u.Scheme != "tls") {
+			errs = append(errs, errors.New("NATS_URL must be a nats:// URL, e.g. nats://localhost:4222"))
+		}
+	} else if _, _, err := net.SplitHostPort(c.NATSAddr); err != nil {
+		errs = append(errs, fmt.Errorf("AIDA_NATS_ADDR %q is not host:port (e.g. 127.0.0.1:4222, or 127.0.0.1:0 for any free port)", c.NATSAddr))
+	}
+	for _, name := range c.AgentList() {
+		if !slices.Contains(agent.Names(), name) {
+			errs = append(errs, fmt.Errorf("AIDA_AGENTS names %q: use a comma-separated list of %s, or none", name, strings.Join(agent.Names(), ", ")))
+		}
+	}
+	if c.StaleAfter < time.Minute {
+		errs = append(errs, fmt.Errorf("AIDA_STALE_AFTER %s is too short: use 1m or more (e.g. 14d)", c.StaleAfter))
+	}
+	if c.HealthEvery < time.Minute {
+		errs = append(errs, fmt.Errorf("AIDA_HEALTH_EVERY %s is too short: use 1m or more (e.g. 1d)", c.HealthEvery))
+	}
+	if _, err := c.Level(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Level is LogLevel as a slog level.
+func (c Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("AIDA_LOG_LEVEL %q: use debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
