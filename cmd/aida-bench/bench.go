@@ -20,11 +20,10 @@ import (
 
 // benchOptions are the flags of `aida-bench`.
 type benchOptions struct {
-	scenarios []string // B1 … B5; empty: all
-	quick     bool     // a smoke run: small sizes, one short round
-	rounds    int      // measured rounds per figure; the median is reported
-	out       string   // write the table as markdown to this file too
-	cpu, mem  string   // write CPU and allocation profiles of the whole run to these files
+	quick    bool   // a smoke run: small sizes, one short round
+	rounds   int    // measured rounds per figure; the median is reported
+	out      string // write the table as markdown to this file too
+	cpu, mem string // write CPU and allocation profiles of the whole run to these files
 }
 
 // scenario is one benchmark: it measures AIDA and its baseline in the same run.
@@ -148,7 +147,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "aida-bench:", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // scratch; a leftover in the temp folder harms nothing
 	// PostgreSQL runs as its own user when we are root: it must reach the directory.
 	if err := os.Chmod(dir, 0o755); err != nil {
 		fmt.Fprintln(stderr, "aida-bench:", err)
@@ -259,7 +258,9 @@ func memTotal() string {
 	var kb int64
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, "MemTotal:") {
-			fmt.Sscanf(strings.TrimPrefix(line, "MemTotal:"), "%d", &kb)
+			if _, err := fmt.Sscanf(strings.TrimPrefix(line, "MemTotal:"), "%d", &kb); err != nil {
+				return "unknown"
+			}
 		}
 	}
 	return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
@@ -312,8 +313,7 @@ func startProfiles(cpu, mem string) (stop func() error, err error) {
 			return nil, err
 		}
 		if err := pprof.StartCPUProfile(cpuFile); err != nil {
-			cpuFile.Close()
-			return nil, err
+			return nil, errors.Join(err, cpuFile.Close())
 		}
 	}
 	return func() error {

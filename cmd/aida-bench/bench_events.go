@@ -36,7 +36,7 @@ func benchRelay(ctx context.Context, b *bencher) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // a scratch store, read-only by now
 	ns, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: filepath.Join(dir, "nats"), Port: bus.RandomPort})
 	if err != nil {
 		return nil, err
@@ -188,7 +188,9 @@ func benchReminders(ctx context.Context, b *bencher) ([]row, error) {
 			fired++
 		case <-timeout:
 			cancel()
-			<-done
+			if err := <-done; err != nil {
+				return nil, fmt.Errorf("only %d of %d reminders fired in 5 minutes; the scheduler: %w", fired, n, err)
+			}
 			return nil, fmt.Errorf("only %d of %d reminders fired in 5 minutes", fired, n)
 		}
 	}

@@ -247,7 +247,7 @@ func rawBroadcast(ctx context.Context, clients, owners, rate int, d time.Duratio
 		}
 	})}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() { _ = srv.Close() }() // the baseline server; its clients are gone by then
 
 	conns, err := dialAll(ctx, "ws://"+ln.Addr().String()+"/", clients, func(i int) string { return fmt.Sprint(i % owners) })
 	if err != nil {

@@ -32,7 +32,7 @@ func settings(c *system.Config) []setting {
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
-		{"agents", "AIDA_AGENTS", "background agents to run: "+strings.Join(agent.Names(), ", ")+" (comma-separated), or none", (*stringValue)(&c.Agents)},
+		{"agents", "AIDA_AGENTS", "background agents to run: " + strings.Join(agent.Names(), ", ") + " (comma-separated), or none", (*stringValue)(&c.Agents)},
 		{"stale-after", "AIDA_STALE_AFTER", "pipeline agent: an open deal with no activity this long is flagged stale and its owner gets a task", (*durationValue)(&c.StaleAfter)},
 		{"health-every", "AIDA_HEALTH_EVERY", "success agent: how often each account's health score is recomputed", (*durationValue)(&c.HealthEvery)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},

@@ -2,6 +2,7 @@ package system
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -156,8 +157,7 @@ func (s *System) startAgents(context.Context) error {
 	for _, name := range s.cfg.AgentList() {
 		a, err := agent.New(name, s.gateway, cfg)
 		if err != nil { // Validate refused it already
-			s.agentLoops.Stop()
-			return err
+			return errors.Join(err, s.agentLoops.Stop())
 		}
 		s.agentLoops.Go(func(ctx context.Context) error { return a.Run(ctx, s.bus) })
 	}

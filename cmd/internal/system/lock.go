@@ -52,7 +52,7 @@ func lockDataDir(dir string) (*dataLock, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		defer f.Close()
+		defer func() { _ = f.Close() }() // only read, for the holder's pid
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("another aida is using data folder %s (pid %s); stop it or set AIDA_DATA_DIR", dir, holder(f))
 		}
