@@ -12,7 +12,8 @@
 // # Requests
 //
 // The payload is a JSON object {"command": "<name>", "data": {…}} whose data is exactly the REST
-// body of the same route. The commands, mirroring REST:
+// body of the same route. The commands are the rows of the operation table (edge/operation)
+// that have a NATS name; the server is built from it, so they are REST's by construction. Today:
 //
 //	lead:    capture (id new), get, update (PATCH), archive (DELETE; data {"reason"}), restore,
 //	         status, autonomy, note, convert, timeline (data {"after", "limit"}),
