@@ -44,16 +44,24 @@ func (a *Agent) pipeline(ctx context.Context, ev Event) error {
 	return nil
 }
 
+// openDeal reads the deal id; nil without an error when it is closed, so there is nothing to do.
+func (a *Agent) openDeal(ctx context.Context, id string) (*aidapb.Deal, error) {
+	r, err := a.get(ctx, deal.Kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if d := r.GetDeal(); !deal.IsClosed(d.GetStage()) {
+		return d, nil
+	}
+	return nil, nil
+}
+
 // watch makes sure an open deal has its check reminder, due no later than the next time it could
 // become stale or overdue.
 func (a *Agent) watch(ctx context.Context, id string) error {
-	r, err := a.get(ctx, deal.Kind, id)
-	if err != nil {
+	d, err := a.openDeal(ctx, id)
+	if d == nil {
 		return err
-	}
-	d := r.GetDeal()
-	if deal.IsClosed(d.GetStage()) {
-		return nil
 	}
 	due := a.nextCheck(d, a.cfg.Clock())
 	for _, ref := range d.GetReminders() {
@@ -66,13 +74,9 @@ func (a *Agent) watch(ctx context.Context, id string) error {
 
 // check flags a stale or overdue deal, gives its owner a task for each, and sets the next check.
 func (a *Agent) check(ctx context.Context, id string) error {
-	r, err := a.get(ctx, deal.Kind, id)
-	if err != nil {
+	d, err := a.openDeal(ctx, id)
+	if d == nil {
 		return err
-	}
-	d := r.GetDeal()
-	if deal.IsClosed(d.GetStage()) {
-		return nil
 	}
 	now := a.cfg.Clock()
 	// The next check first: a flag or task the deal refuses must not leave it unwatched.
