@@ -25,7 +25,8 @@ type Server struct {
 }
 
 // New builds the server and its routes. It fails when deps lack Entities, when cfg is invalid
-// or when the metrics cannot be registered.
+// or when an operation of the table has no handler; a metric that cannot be registered is
+// logged and left out, as in every component.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -34,10 +35,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps, err = deps.withDefaults(); err != nil {
 		return nil, err
 	}
-	m, err := newMetrics(deps.Registerer)
-	if err != nil {
-		return nil, err
-	}
+	m := newMetrics(deps.Registerer, deps.Logger)
 	doc, err := operation.OpenAPI()
 	if err != nil {
 		return nil, err
