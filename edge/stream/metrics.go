@@ -42,31 +42,16 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
+	set := metric.Set{Reg: reg, Log: log}
 	m := &metrics{
-		clients: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "aida_stream_clients", Help: "Websocket clients connected to the stream hub.",
-		}), log),
-		sent: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_stream_messages_sent_total", Help: "Frames written to stream clients, by type.",
-		}, []string{"type"}), log),
-		dropped: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_stream_clients_dropped_total", Help: "Stream clients the hub disconnected, by reason.",
-		}, []string{"reason"}), log),
-		received: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_stream_updates_received_total", Help: "Entity updates published to the stream hub.",
-		}), log),
-		updatesDropped: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_stream_updates_dropped_total", Help: "Entity updates the stream hub dropped, by reason.",
-		}, []string{"reason"}), log),
-		entriesSkipped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_stream_entries_skipped_total", Help: "Journal entries of state views that did not decode into timeline entries.",
-		}), log),
-		entriesDropped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_stream_entries_dropped_total", Help: "Timeline entries the stream hub dropped because its input held its limit of entries.",
-		}), log),
-		coalesced: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_stream_updates_coalesced_total", Help: "Updates merged into a waiting update of the same entity before dispatch.",
-		}), log),
+		clients:        set.Gauge("aida_stream_clients", "Websocket clients connected to the stream hub."),
+		sent:           set.CounterVec("aida_stream_messages_sent_total", "Frames written to stream clients, by type.", "type"),
+		dropped:        set.CounterVec("aida_stream_clients_dropped_total", "Stream clients the hub disconnected, by reason.", "reason"),
+		received:       set.Counter("aida_stream_updates_received_total", "Entity updates published to the stream hub."),
+		updatesDropped: set.CounterVec("aida_stream_updates_dropped_total", "Entity updates the stream hub dropped, by reason.", "reason"),
+		entriesSkipped: set.Counter("aida_stream_entries_skipped_total", "Journal entries of state views that did not decode into timeline entries."),
+		entriesDropped: set.Counter("aida_stream_entries_dropped_total", "Timeline entries the stream hub dropped because its input held its limit of entries."),
+		coalesced:      set.Counter("aida_stream_updates_coalesced_total", "Updates merged into a waiting update of the same entity before dispatch."),
 		delivery: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "aida_stream_delivery_seconds",
 			Help:    "Time from Publish to the write of a change or activity frame to a client.",

@@ -22,19 +22,10 @@ func (l Level) Valid() bool { return l >= L1 && l <= L5 }
 
 // String returns the level with its name, like "L3 supervised".
 func (l Level) String() string {
-	switch l {
-	case L1:
-		return "L1 draft only"
-	case L2:
-		return "L2 assisted"
-	case L3:
-		return "L3 supervised"
-	case L4:
-		return "L4 delegated"
-	case L5:
-		return "L5 autonomous"
+	if !l.Valid() {
+		return fmt.Sprintf("L%d invalid", int32(l))
 	}
-	return fmt.Sprintf("L%d invalid", int32(l))
+	return [...]string{"L1 draft only", "L2 assisted", "L3 supervised", "L4 delegated", "L5 autonomous"}[l-L1]
 }
 
 // Class is the kind of an action, which decides how much autonomy it gets.
@@ -52,21 +43,11 @@ const (
 
 // String returns the class as the design table names it.
 func (c Class) String() string {
-	switch c {
-	case Read:
-		return "read"
-	case InternalNote:
-		return "internal note"
-	case RecordChange:
-		return "record change"
-	case ExternalComm:
-		return "external communication"
-	case Commitment:
-		return "commercial commitment"
-	case Destructive:
-		return "destructive"
+	names := [...]string{"read", "internal note", "record change", "external communication", "commercial commitment", "destructive"}
+	if c < Read || int(c) >= len(names) {
+		return fmt.Sprintf("class(%d)", int(c))
 	}
-	return fmt.Sprintf("class(%d)", int(c))
+	return names[c]
 }
 
 // Mode is what the policy lets an action do.
@@ -82,17 +63,11 @@ const (
 
 // String returns the mode's wire form: "run", "draft", "approve" or "run_notify".
 func (m Mode) String() string {
-	switch m {
-	case Draft:
-		return "draft"
-	case Approve:
-		return "approve"
-	case RunNotify:
-		return "run_notify"
-	case Run:
-		return "run"
+	names := [...]string{"draft", "approve", "run_notify", "run"}
+	if m < Draft || int(m) >= len(names) {
+		return fmt.Sprintf("mode(%d)", int(m))
 	}
-	return fmt.Sprintf("mode(%d)", int(m))
+	return names[m]
 }
 
 // ModeOf returns what an action of class may do at level (DESIGN §6):

@@ -25,23 +25,12 @@ type relayMetrics struct {
 }
 
 func newRelayMetrics(reg prometheus.Registerer, log *slog.Logger) relayMetrics {
+	set := metric.Set{Reg: reg, Log: log}
 	m := relayMetrics{
-		published: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_relay_published_total",
-			Help: "Journal rows published to JetStream and marked published.",
-		}), log),
-		lagEvents: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "aida_relay_lag_events",
-			Help: "Unpublished journal rows seen in the last round (at most one batch).",
-		}), log),
-		lagSeconds: metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "aida_relay_lag_seconds",
-			Help: "Age of the oldest unpublished journal row in the last round; 0 when none.",
-		}), log),
-		errors: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aida_relay_errors_total",
-			Help: "Relay failures by stage: read, encode, publish, ack, mark.",
-		}, []string{"stage"}), log),
+		published:  set.Counter("aida_relay_published_total", "Journal rows published to JetStream and marked published."),
+		lagEvents:  set.Gauge("aida_relay_lag_events", "Unpublished journal rows seen in the last round (at most one batch)."),
+		lagSeconds: set.Gauge("aida_relay_lag_seconds", "Age of the oldest unpublished journal row in the last round; 0 when none."),
+		errors:     set.CounterVec("aida_relay_errors_total", "Relay failures by stage: read, encode, publish, ack, mark.", "stage"),
 	}
 	for _, s := range []string{stageRead, stageEncode, stagePublish, stageAck, stageMark} {
 		m.errors.WithLabelValues(s) // export every stage from the start

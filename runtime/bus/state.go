@@ -82,14 +82,9 @@ type busMetrics struct {
 }
 
 func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
+	set := metric.Set{Reg: reg, Log: log}
 	return busMetrics{
-		statePublished: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_bus_state_published_total",
-			Help: "Live state views published on core NATS.",
-		}), log),
-		stateDropped: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "aida_bus_state_dropped_total",
-			Help: "Live state views dropped (client buffer full while disconnected, or malformed).",
-		}), log),
+		statePublished: set.Counter("aida_bus_state_published_total", "Live state views published on core NATS."),
+		stateDropped:   set.Counter("aida_bus_state_dropped_total", "Live state views dropped (client buffer full while disconnected, or malformed)."),
 	}
 }

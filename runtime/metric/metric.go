@@ -30,3 +30,25 @@ func Register[C prometheus.Collector](reg prometheus.Registerer, c C, log *slog.
 	}
 	return c
 }
+
+// Set registers the collectors of one component on a registry, logging failures on a logger,
+// with short constructors for the common kinds: Counter, Gauge, CounterVec.
+type Set struct {
+	Reg prometheus.Registerer
+	Log *slog.Logger
+}
+
+// Counter registers a counter named name.
+func (s Set) Counter(name, help string) prometheus.Counter {
+	return Register(s.Reg, prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help}), s.Log)
+}
+
+// Gauge registers a gauge named name.
+func (s Set) Gauge(name, help string) prometheus.Gauge {
+	return Register(s.Reg, prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help}), s.Log)
+}
+
+// CounterVec registers a counter named name with labels.
+func (s Set) CounterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return Register(s.Reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels), s.Log)
+}
