@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -108,7 +109,8 @@ func seedJournal(ctx context.Context, store persistence.Store, n int, prefix str
 }
 
 // rawPublish publishes the envelopes of entries with PublishAsync under fresh message IDs and
-// waits for every ack.
+// waits for every ack. When the client's window of unacknowledged messages is full it waits
+// for the acks and goes on, as any publisher must (the relay's batches never fill it).
 func rawPublish(ctx context.Context, bs *bus.Bus, entries []persistence.Entry) (figure, error) {
 	msgs := make([]*nats.Msg, len(entries))
 	for i, e := range entries {
@@ -126,8 +128,20 @@ func rawPublish(ctx context.Context, bs *bus.Bus, entries []persistence.Entry) (
 	js := bs.JetStream()
 	start := time.Now()
 	for _, m := range msgs {
-		if _, err := js.PublishMsgAsync(m); err != nil {
-			return figure{}, err
+		for {
+			_, err := js.PublishMsgAsync(m)
+			if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+				select {
+				case <-js.PublishAsyncComplete():
+					continue
+				case <-ctx.Done():
+					return figure{}, ctx.Err()
+				}
+			}
+			if err != nil {
+				return figure{}, err
+			}
+			break
 		}
 	}
 	select {

@@ -73,19 +73,29 @@ func (s *Store) queryEntries(ctx context.Context, query string, args ...any) ([]
 	if err != nil {
 		return nil, unavailableIfContext(err)
 	}
-	defer rows.Close()
-	var out []persistence.Entry
-	for rows.Next() {
+	return collect(rows, func(rows *sql.Rows) (persistence.Entry, error) {
 		var (
 			e    persistence.Entry
 			at   int64
 			data string
 		)
-		if err := rows.Scan(&e.Kind, &e.ID, &e.Version, &e.EventID, &e.Type, &e.Actor, &at, &data, &e.Published); err != nil {
+		err := rows.Scan(&e.Kind, &e.ID, &e.Version, &e.EventID, &e.Type, &e.Actor, &at, &data, &e.Published)
+		e.Time, e.Data = fromMicros(at), []byte(data)
+		return e, err
+	})
+}
+
+// collect scans every row of rows with scan and closes them. A failed scan is returned as it
+// is; a failure of the query while reading rows is classified (unavailableIfContext).
+func collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.Time, e.Data = fromMicros(at), []byte(data)
-		out = append(out, e)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, unavailableIfContext(err)

@@ -39,22 +39,18 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) ([]p
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", unavailableIfContext(err))
 	}
-	defer rows.Close()
-	var out []persistence.Reminder
-	for rows.Next() {
+	out, err := collect(rows, func(rows *sql.Rows) (persistence.Reminder, error) {
 		var (
 			r       persistence.Reminder
 			due     int64
 			payload string
 		)
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Name, &r.Token, &due, &payload, &r.Attempts); err != nil {
-			return nil, fmt.Errorf("due reminders: %w", err)
-		}
+		err := rows.Scan(&r.Kind, &r.ID, &r.Name, &r.Token, &due, &payload, &r.Attempts)
 		r.DueAt, r.Payload = fromMicros(due), []byte(payload)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due reminders: %w", unavailableIfContext(err))
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	return out, nil
 }
