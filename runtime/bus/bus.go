@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -19,6 +21,9 @@ type Bus struct {
 	stream  StreamConfig
 	logger  *slog.Logger
 	metrics busMetrics
+
+	mu   sync.Mutex
+	gone map[string]bool // durable consumers deleted under a running Consume, not yet back; guarded by mu
 }
 
 // Option configures Connect.
@@ -127,13 +132,22 @@ func (b *Bus) PublishAsync(msg *nats.Msg) (jetstream.PubAckFuture, error) {
 // Stream returns the configuration of the events stream.
 func (b *Bus) Stream() StreamConfig { return b.stream }
 
-// Ping reports whether the bus is connected and JetStream answers before ctx ends (/readyz).
+// Ping reports whether the bus is connected, JetStream answers, the events stream exists and
+// no durable consumer of this process is missing, before ctx ends (/readyz). A missing stream is
+// created again (CheckStream) and reported; a missing consumer is its Consume's to create again,
+// and reported until it has.
 func (b *Bus) Ping(ctx context.Context) error {
 	if !b.nc.IsConnected() {
 		return ErrDisconnected
 	}
 	if _, err := b.js.AccountInfo(ctx); err != nil {
 		return fmt.Errorf("jetstream account info: %w", err)
+	}
+	if err := b.CheckStream(ctx); err != nil {
+		return err
+	}
+	if gone := b.goneConsumers(); len(gone) > 0 {
+		return fmt.Errorf("%w: %s", ErrConsumerMissing, strings.Join(gone, ", "))
 	}
 	return nil
 }

@@ -129,6 +129,7 @@ type durable struct {
 	h       consumer.Handler
 	log     *slog.Logger
 	metrics consumerMetrics
+	created bool // the consumer existed once in this run: finding it missing means it was deleted
 }
 
 // run (re)creates the consumer and pulls its messages into the worker queues until ctx ends.
@@ -194,13 +195,24 @@ func (c *durable) ensure(ctx context.Context) (jetstream.Consumer, error) {
 		if cons, err = c.bus.js.UpdateConsumer(ctx, stream, want); err != nil {
 			return nil, fmt.Errorf("update consumer %s: %w", c.cfg.Durable, err)
 		}
+	case errors.Is(err, jetstream.ErrStreamNotFound) && c.created:
+		c.log.Error("the events stream is gone under the durable consumer; waiting for it to be created again")
+		c.bus.consumerGone(c.cfg.Durable, true)
+		return nil, fmt.Errorf("look up consumer %s: %w", c.cfg.Durable, err)
 	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		if c.created {
+			// It existed in this run: someone deleted it (or its stream). Not ready until it is back.
+			c.log.Error("the durable consumer is gone; creating it again")
+			c.bus.consumerGone(c.cfg.Durable, true)
+		}
 		if cons, err = c.bus.js.CreateConsumer(ctx, stream, want); err != nil {
 			return nil, fmt.Errorf("create consumer %s: %w", c.cfg.Durable, err)
 		}
+		c.bus.consumerGone(c.cfg.Durable, false)
 	default:
 		return nil, fmt.Errorf("look up consumer %s: %w", c.cfg.Durable, err)
 	}
+	c.created = true
 	return cons, nil
 }
 

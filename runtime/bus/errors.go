@@ -16,3 +16,13 @@ var ErrDisconnected = errors.New("nats disconnected")
 
 // ErrBadEventData: a journal entry's Data is not the protojson of an aidapb.Event.
 var ErrBadEventData = errors.New("bad event data")
+
+// ErrStreamMissing: the events stream does not exist and could not be created again.
+var ErrStreamMissing = errors.New("events stream missing")
+
+// ErrStreamRecreated: the events stream was missing and has been created again; events published
+// before are gone from it, and the relay goes on with what the journal has not yet published.
+var ErrStreamRecreated = errors.New("events stream recreated")
+
+// ErrConsumerMissing: a durable consumer of this process was deleted and is not created again yet.
+var ErrConsumerMissing = errors.New("durable consumer missing")

@@ -77,14 +77,16 @@ func validToken(s string) bool { return s != "" && !strings.ContainsAny(s, ".*> 
 
 // busMetrics are the counters of the Bus itself.
 type busMetrics struct {
-	statePublished prometheus.Counter
-	stateDropped   prometheus.Counter
+	statePublished  prometheus.Counter
+	stateDropped    prometheus.Counter
+	streamRecreated prometheus.Counter
 }
 
 func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
 	set := metric.Set{Reg: reg, Log: log}
 	return busMetrics{
-		statePublished: set.Counter("aida_bus_state_published_total", "Live state views published on core NATS."),
-		stateDropped:   set.Counter("aida_bus_state_dropped_total", "Live state views dropped (client buffer full while disconnected, or malformed)."),
+		statePublished:  set.Counter("aida_bus_state_published_total", "Live state views published on core NATS."),
+		stateDropped:    set.Counter("aida_bus_state_dropped_total", "Live state views dropped (client buffer full while disconnected, or malformed)."),
+		streamRecreated: set.Counter("aida_bus_stream_recreated_total", "Times the events stream was found missing and created again."),
 	}
 }

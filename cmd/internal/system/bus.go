@@ -73,6 +73,15 @@ func (s *System) startRelay(context.Context) error {
 
 func (s *System) stopRelay(context.Context) error { return s.relayLoop.Stop() }
 
+// startGuard looks for the events stream every few seconds and creates it again when it is
+// gone, so a deleted stream heals even when nothing asks /readyz (which checks it too).
+func (s *System) startGuard(context.Context) error {
+	s.guardLoop = host.Go(func(ctx context.Context) error { return s.bus.Guard(ctx, s.guardEvery) })
+	return nil
+}
+
+func (s *System) stopGuard(context.Context) error { return s.guardLoop.Stop() }
+
 // changed is told of every durable change: live views go out on core NATS and the relay wakes.
 func (s *System) changed(kind, id string, version int64, snapshot []byte, events []persistence.Entry) {
 	if s.bus != nil {

@@ -75,6 +75,8 @@ type System struct {
 	bus           *bus.Bus
 	relay         *bus.Relay
 	relayLoop     *host.Group
+	guardLoop     *host.Group
+	guardEvery    time.Duration // how often the stream guard looks; 0: bus.DefaultGuardEvery
 	commands      *natscmd.Server
 	reminders     *reminder.Scheduler
 	reminderLoop  *host.Group
@@ -94,6 +96,9 @@ type Option func(*System)
 // WithClock drives the system's time (entity clocks and the reminder scheduler) from c;
 // tests use it. The default is the wall clock.
 func WithClock(c reminder.Clock) Option { return func(s *System) { s.clock = c } }
+
+// WithGuardEvery sets how often the stream guard looks for the events stream (tests shorten it).
+func WithGuardEvery(d time.Duration) Option { return func(s *System) { s.guardEvery = d } }
 
 // WithKinds runs more actor kinds in the system's cluster member (benchmarks add bare ones).
 func WithKinds(kinds ...cluster.Kind) Option {
@@ -121,6 +126,7 @@ func (s *System) Add(h *host.Host) {
 	h.Add(host.Component{Name: "nats server", Start: s.startNATS, Stop: s.stopNATS})
 	h.Add(host.Component{Name: "nats client", Start: s.startBus, Stop: s.stopBus})
 	h.Add(host.Component{Name: "relay", Start: s.startRelay, Stop: s.stopRelay})
+	h.Add(host.Component{Name: "stream guard", Start: s.startGuard, Stop: s.stopGuard})
 	h.Add(host.Component{Name: "actors", Start: s.startActors, Stop: func(context.Context) error { s.member.Stop(); return nil }})
 	h.Add(host.Component{Name: "reminders", Start: s.startReminders, Stop: s.stopReminders})
 	h.Add(host.Component{Name: "agents", Start: s.startAgents, Stop: s.stopAgents})
