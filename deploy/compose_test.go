@@ -83,6 +83,17 @@ func envValue(s types.ServiceConfig, key string) (string, bool) {
 	return *v, true
 }
 
+// TestComposeKeepsBackendsPrivate: PostgreSQL and NATS publish no port on the host; only the
+// AIDA nodes and the monitoring reach them, on the compose network.
+func TestComposeKeepsBackendsPrivate(t *testing.T) {
+	p := loadProject(t)
+	for _, name := range []string{"postgres", "nats"} {
+		if ports := service(t, p, name).Ports; len(ports) > 0 {
+			t.Errorf("%s publishes %+v; keep it on the compose network", name, ports)
+		}
+	}
+}
+
 func TestComposeServices(t *testing.T) {
 	p := loadProject(t)
 	got := p.ServiceNames()

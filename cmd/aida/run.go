@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strings"
 
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "migrate" {
 		err = migrate(ctx, cfg, stdout)
 	} else {
-		err = serve(ctx, cfg, logger, stdout)
+		err = serve(ctx, cfg, logger, stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "aida: %v\n", err)
@@ -92,13 +93,46 @@ func migrate(ctx context.Context, cfg system.Config, stdout io.Writer) error {
 }
 
 // serve runs the server until ctx ends.
-func serve(ctx context.Context, cfg system.Config, logger *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg system.Config, logger *slog.Logger, stdout, stderr io.Writer) error {
 	h := host.New(logger, cfg.ShutdownTimeout)
 	sys := system.New(cfg, logger)
 	sys.Add(h)
 	h.Add(host.Component{Name: "banner", Start: func(context.Context) error {
 		fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s; NATS: %s)\n", sys.Addr(), sys.Where(), sys.NATSURL())
+		for _, w := range exposed(cfg, sys.Addr().String()) {
+			fmt.Fprintln(stderr, "WARNING:", w)
+		}
 		return nil
 	}})
 	return h.Run(ctx)
+}
+
+// exposed says which doors listen beyond loopback while nothing authenticates their callers:
+// the API (no door authenticates yet) and an embedded NATS server. Empty when all are local.
+func exposed(cfg system.Config, httpAddr string) []string {
+	var out []string
+	if !loopback(httpAddr) {
+		out = append(out, fmt.Sprintf("the API listens on %s, beyond this machine, and does not authenticate "+
+			"callers yet: anyone who reaches it can read and change every entity. Listen on 127.0.0.1 "+
+			"(AIDA_ADDR) behind a proxy that authenticates, or keep the port private.", httpAddr))
+	}
+	if cfg.NATSURL == "" && !loopback(cfg.NATSAddr) {
+		out = append(out, fmt.Sprintf("the embedded NATS server listens on %s, beyond this machine, without "+
+			"authentication: anyone who reaches it can read events and send commands. Set AIDA_NATS_ADDR to "+
+			"127.0.0.1:4222, or use an external NATS with credentials (NATS_URL).", cfg.NATSAddr))
+	}
+	return out
+}
+
+// loopback reports whether addr (host:port) binds only this machine's loopback interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
