@@ -84,7 +84,7 @@ func envValue(s types.ServiceConfig, key string) (string, bool) {
 }
 
 // TestComposeKeepsBackendsPrivate: PostgreSQL and NATS publish no port on the host; only the
-// AIDA nodes and the monitoring reach them, on the compose network.
+// AIDA nodes reach them, on the compose network.
 func TestComposeKeepsBackendsPrivate(t *testing.T) {
 	p := loadProject(t)
 	for _, name := range []string{"postgres", "nats"} {
