@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +32,6 @@ func Handler(h *Hub, snaps Snapshots, opts ...HandlerOption) fiber.Handler {
 	upgrade := websocket.New(func(conn *websocket.Conn) {
 		serve(h, snaps, ho, conn)
 	}, websocket.Config{
-		Origins:          ho.origins,
 		HandshakeTimeout: 10 * time.Second,
 		WriteBufferPool:  &sync.Pool{}, // write buffers only while a frame is written: 1,000 idle clients hold none
 	})
@@ -38,8 +39,42 @@ func Handler(h *Hub, snaps Snapshots, opts ...HandlerOption) fiber.Handler {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return upgradeRequired(c)
 		}
+		if origin := c.Get(fiber.HeaderOrigin); !ho.originAllowed(origin, c.Get(fiber.HeaderHost)) {
+			return forbiddenOrigin(c, origin)
+		}
 		return upgrade(c)
 	}
+}
+
+// originAllowed reports whether a browser page from origin may open the stream served at host:
+// a request without Origin (not from a browser page) may; a page of the same host may; a page
+// of another origin only when WithOrigins names it. Cross-site pages are how a browser is made
+// to read the stream with its user's access.
+func (o handlerOptions) originAllowed(origin, host string) bool {
+	if origin == "" {
+		return true
+	}
+	if slices.Contains(o.origins, origin) {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, host)
+}
+
+// forbiddenOrigin answers an upgrade from a page of another origin with 403 and a problem.
+func forbiddenOrigin(c *fiber.Ctx, origin string) error {
+	if len(origin) > 100 {
+		origin = strings.ToValidUTF8(origin[:100], "") + "…"
+	}
+	p := rest.Problem{Type: "/problems/forbidden-origin", Title: "Origin not allowed", Status: fiber.StatusForbidden,
+		Detail: fmt.Sprintf("a page of %q may not open this stream: open the dashboard from this server, "+
+			"or list the page's origin in the server's allowed origins", origin),
+		Instance: c.Path(), RequestID: c.GetRespHeader(fiber.HeaderXRequestID)}
+	if err := c.Status(p.Status).JSON(p); err != nil {
+		return fmt.Errorf("write problem: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
+	return nil
 }
 
 // upgradeRequired answers a plain HTTP request with 426 and a problem.

@@ -415,3 +415,41 @@ func TestStopClosesClients(t *testing.T) {
 		t.Fatalf("second Run: %v, want ErrRunning", err)
 	}
 }
+
+// TestOriginCheck: a page of another origin may not open the stream (403 problem) unless it is
+// listed; a page of the same host and a client without Origin may.
+func TestOriginCheck(t *testing.T) {
+	h, _ := runHub(t)
+	url, _ := serveHub(t, h, nil, WithOrigins("https://crm.example.com"))
+	host := strings.TrimPrefix(strings.TrimSuffix(url, "/api/v1/stream"), "ws://")
+	for _, tc := range []struct {
+		origin string
+		want   int
+	}{
+		{"", http.StatusSwitchingProtocols},
+		{"http://" + host, http.StatusSwitchingProtocols},
+		{"https://crm.example.com", http.StatusSwitchingProtocols},
+		{"http://evil.example", http.StatusForbidden},
+		{"http://" + host + ".evil.example", http.StatusForbidden},
+		{"null", http.StatusForbidden},
+	} {
+		header := http.Header{}
+		if tc.origin != "" {
+			header.Set("Origin", tc.origin)
+		}
+		conn, resp, err := (&websocket.Dialer{HandshakeTimeout: waitFor}).Dial(url, header)
+		if conn != nil {
+			_ = conn.Close()
+		}
+		if resp == nil {
+			t.Fatalf("origin %q: no response: %v", tc.origin, err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("origin %q: status %d, want %d", tc.origin, resp.StatusCode, tc.want)
+		}
+		if tc.want == http.StatusForbidden && resp.Header.Get("Content-Type") != rest.ProblemContentType {
+			t.Errorf("origin %q: content type %q, want a problem", tc.origin, resp.Header.Get("Content-Type"))
+		}
+	}
+}

@@ -44,10 +44,10 @@ func runHub(t testing.TB, opts ...Option) (h *Hub, stop func() error) {
 
 // serveHub serves h's handler on a random port until the test ends and returns the stream URL
 // and the HTTP base URL.
-func serveHub(t testing.TB, h *Hub, snaps Snapshots) (wsURL, httpURL string) {
+func serveHub(t testing.TB, h *Hub, snaps Snapshots, opts ...HandlerOption) (wsURL, httpURL string) {
 	t.Helper()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/api/v1/stream", Handler(h, snaps))
+	app.Get("/api/v1/stream", Handler(h, snaps, opts...))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

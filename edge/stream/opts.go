@@ -156,7 +156,8 @@ type handlerOptions struct {
 	snapshotTimeout time.Duration
 }
 
-// WithOrigins limits the Origin headers an upgrade may carry (default: any).
+// WithOrigins names the origins of pages on other hosts that may open the stream (default:
+// none; a page of the server's own host and a client without Origin always may).
 func WithOrigins(origins ...string) HandlerOption {
 	return func(o *handlerOptions) { o.origins = append([]string(nil), origins...) }
 }
