@@ -24,9 +24,12 @@
 //     numerics, never floats).
 //   - The journal is also the outbox: every row starts unpublished; Unpublished returns them in
 //     commit order per entity, and MarkPublished marks them.
+//   - API keys (Key) are rows of their own, outside the journal: a key is created, revoked
+//     (once; the first revocation time stays) and touched, each change durable when the call
+//     returns. Only the hash of a key's secret is stored.
 //
 // Store is one contract for the backends and persistence/storetest; its users each declare the
-// role they call (entities, queries, outbox, reminders: see Store), never the whole of it.
+// role they call (entities, queries, outbox, reminders, keys: see Store), never the whole of it.
 //
 // Group (group.go) batches the appends of many concurrent callers into few transactions.
 //

@@ -99,7 +99,7 @@ type Tally struct {
 }
 
 // Store is the contract every backend meets (sqlite, postgres); persistence/storetest checks
-// it. Its methods fall in four roles, and each user declares the role it needs where it uses
+// it. Its methods fall in five roles, and each user declares the role it needs where it uses
 // it, so that no component holds more of the store than it calls:
 //
 //	role       methods                                                    declared by
@@ -107,6 +107,7 @@ type Tally struct {
 //	queries    List, Aggregate, Journal                                   actors/entity (Reader), edge/stats (Source)
 //	outbox     Unpublished, MarkPublished                                 runtime/bus (Outbox, the relay)
 //	reminders  DueReminders, NextReminder, RetryReminder, DeleteReminder  runtime/reminder (Store, the scheduler)
+//	keys       CreateKey, LoadKey, Keys, RevokeKey, TouchKey              policies/access (Store)
 //
 // Ping and Close belong to whoever owns the store (cmd/aida).
 type Store interface {
@@ -157,6 +158,22 @@ type Store interface {
 	RetryReminder(ctx context.Context, kind, id, name, token string, next time.Time) error
 	// DeleteReminder deletes the reminder (kind, id, name) if its token is still token.
 	DeleteReminder(ctx context.Context, kind, id, name, token string) error
+
+	// Keys. Times are stored with microsecond precision and returned in UTC.
+
+	// CreateKey stores a new key; an ID that is taken gives an error wrapping ErrDuplicate.
+	CreateKey(ctx context.Context, k Key) error
+	// LoadKey returns the key with this ID, revoked or not, or ErrNotFound.
+	LoadKey(ctx context.Context, id string) (Key, error)
+	// Keys returns every key, revoked ones included, oldest first (then by ID). Keys are few
+	// (people and services, not end users): there is no paging.
+	Keys(ctx context.Context) ([]Key, error)
+	// RevokeKey marks the key revoked at at; a key already revoked keeps its first revocation
+	// time. An unknown ID gives ErrNotFound.
+	RevokeKey(ctx context.Context, id string, at time.Time) error
+	// TouchKey records that the key was used at at, unless a later use is recorded already.
+	// An unknown ID is no error.
+	TouchKey(ctx context.Context, id string, at time.Time) error
 
 	// Lifecycle.
 

@@ -41,25 +41,42 @@ func settings(c *system.Config) []setting {
 
 // Load reads the configuration: defaults, then environment variables, then flags.
 func Load(name string, args []string, getenv func(string) string, out io.Writer) (system.Config, error) {
+	cfg, rest, err := loadWith(name, args, getenv, out, nil)
+	if err == nil && len(rest) > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q; see `aida --help`", rest[0])
+	}
+	return cfg, err
+}
+
+// loadWith reads the configuration as Load does, beside a command's own flags (extra defines
+// them on the flag set), and returns the arguments that are not flags, wherever they stand.
+func loadWith(name string, args []string, getenv func(string) string, out io.Writer, extra func(*flag.FlagSet)) (system.Config, []string, error) {
 	cfg := system.Default()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	for _, s := range settings(&cfg) {
 		if v := getenv(s.env); v != "" {
 			if err := s.value.Set(v); err != nil {
-				return cfg, fmt.Errorf("%s=%q: %w", s.env, v, err)
+				return cfg, nil, fmt.Errorf("%s=%q: %w", s.env, v, err)
 			}
 		}
 		fs.Var(s.value, s.flag, s.help+" ($"+s.env+")")
 	}
+	if extra != nil {
+		extra(fs)
+	}
 	fs.Usage = func() {} // run prints the help on flag.ErrHelp
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return cfg, nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
 	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q; see `aida --help`", fs.Arg(0))
-	}
-	return cfg, cfg.Validate()
+	return cfg, rest, cfg.Validate()
 }
 
 func printSettings(w io.Writer) {

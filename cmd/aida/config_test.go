@@ -71,7 +71,7 @@ func TestHelpListsEverySetting(t *testing.T) {
 				t.Fatalf("aida %v does not explain --%s / $%s:\n%s", args, s.flag, s.env, out.String())
 			}
 		}
-		for _, cmd := range []string{"serve", "migrate", "version"} {
+		for _, cmd := range []string{"serve", "migrate", "keys create", "keys list", "keys revoke", "version"} {
 			if !strings.Contains(out.String(), "aida "+cmd) && !strings.Contains(out.String(), "aida ["+cmd) {
 				t.Fatalf("help does not mention the %s command", cmd)
 			}

@@ -20,6 +20,10 @@ const usage = `aida — a runtime for autonomous CRM agents.
 Usage:
   aida [serve] [settings]   start the server (the default command)
   aida migrate [settings]   apply the database schema and exit
+  aida keys create --name NAME --role ROLE [--rate-limit N]
+                            make an API key (viewer, rep, manager or admin) and print it once
+  aida keys list            list the API keys: ID, name, role, created, revoked
+  aida keys revoke ID       revoke an API key
   aida version              print the version
   aida help                 print this help
 
@@ -42,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "version":
 		fmt.Fprintln(stdout, "aida", version())
 		return 0
+	case "keys":
+		return keysCommand(ctx, args, getenv, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprintf(stderr, "aida: unknown command %q; run `aida help`\n", cmd)

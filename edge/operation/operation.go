@@ -8,22 +8,8 @@ import (
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
 	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/policies/access"
 )
-
-// Role is who may call an operation; each role may do what the roles before it may.
-type Role string
-
-// The roles, from the least to the most trusted.
-const (
-	Public  Role = "public"  // anyone who reaches the port: liveness, this API's document
-	Viewer  Role = "viewer"  // reads
-	Rep     Role = "rep"     // works on entities: captures, updates, notes, tasks, signals
-	Manager Role = "manager" // also decides: approves drafts, archives, on every owner's entities
-	Admin   Role = "admin"   // also runs the system: keys, policies, the kill switch
-)
-
-// Roles lists the roles, least trusted first.
-func Roles() []Role { return []Role{Public, Viewer, Rep, Manager, Admin} }
 
 // Entities is the actor layer as the doors see it. Errors are *fault.Error (api/fault) or wrap
 // one; persistence's sentinels map to statuses in the doors; anything else is a 500.
@@ -76,12 +62,12 @@ type Operation struct {
 	Kind   string // lead, deal or account; "" for operations on no entity
 	Name   string // the NATS command name; "" when NATS does not serve it
 	Method string
-	Path   string // in OpenAPI's form: /api/v1/leads/{id}/tasks/{task_id}/complete
-	Param  string // the path parameter besides {id}, if any: task_id, draft_id, name
-	Decode Decode // nil: the operation takes no command (reads, timelines)
-	Call   Call   // nil: the door serves it itself (lists, stats, the stream, operations)
-	Status int    // the success status
-	Role   Role
+	Path   string      // in OpenAPI's form: /api/v1/leads/{id}/tasks/{task_id}/complete
+	Param  string      // the path parameter besides {id}, if any: task_id, draft_id, name
+	Decode Decode      // nil: the operation takes no command (reads, timelines)
+	Call   Call        // nil: the door serves it itself (lists, stats, the stream, operations)
+	Status int         // the success status
+	Role   access.Role // the least role that may call it (policies/access)
 	// Doc is the rest of what the OpenAPI document says of it; Docs fills in method, path,
 	// summary and role.
 	Summary string

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/aidacrm/aida/policies/access"
 )
 
 // TestTableRows checks what every row must say: a known role, a success status and summary, a
@@ -24,8 +26,8 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("%s: operation ID %q missing or repeated", route, op.Doc.ID)
 		}
 		ids[op.Doc.ID] = true
-		if !slices.Contains(Roles(), op.Role) {
-			t.Errorf("%s: role %q is none of %v", route, op.Role, Roles())
+		if !slices.Contains(access.Roles(), op.Role) {
+			t.Errorf("%s: role %q is none of %v", route, op.Role, access.Roles())
 		}
 		if op.Status == 0 || op.Summary == "" {
 			t.Errorf("%s: no success status or summary", route)

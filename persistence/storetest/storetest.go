@@ -51,6 +51,10 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store) {
 		{"ReminderFailingItem", testReminderFailingItem},
 		{"ReminderSameBatch", testReminderSameBatch},
 		{"ReminderTimesUTC", testReminderTimesUTC},
+		{"KeyCreateLoad", testKeyCreateLoad},
+		{"KeysOrder", testKeysOrder},
+		{"KeyRevoke", testKeyRevoke},
+		{"KeyTouch", testKeyTouch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
