@@ -50,6 +50,9 @@ func IntegerSchema(min, max int) map[string]any {
 	return map[string]any{"type": "integer", "minimum": min, "maximum": max}
 }
 
+// BooleanSchema is the schema of a true/false query parameter.
+func BooleanSchema() map[string]any { return map[string]any{"type": "boolean"} }
+
 // NameSchema is the schema of a name or an ID in a path.
 func NameSchema() map[string]any {
 	return map[string]any{"type": "string", "minLength": 1, "maxLength": maxName}
