@@ -18,11 +18,22 @@ const (
 	DefaultShutdownTimeout = 10 * time.Second
 )
 
+// DefaultAllowedHosts are the Host headers a server answers when Config.AllowedHosts is nil:
+// the loopback names, on any port.
+func DefaultAllowedHosts() []string { return []string{"localhost", "127.0.0.1", "[::1]"} }
+
 // Config tunes the server. Zero fields take the defaults.
 type Config struct {
 	BodyLimit       int           // largest request body in bytes; larger ones get a 413
 	RequestTimeout  time.Duration // deadline of each call to Entities; past it, a 503
 	ShutdownTimeout time.Duration // how long Listen waits for open requests when it stops
+	// AllowedHosts are the Host headers the server answers (CheckHost); other hosts get a 421,
+	// which stops DNS rebinding. "host" matches any port, "host:port" that port only, "*" any
+	// host. Nil: DefaultAllowedHosts. /healthz answers every host.
+	AllowedHosts []string
+	// CORSOrigins are the origins (CheckOrigin) whose pages may call the API from a browser;
+	// requests from other origins get no CORS headers. None by default.
+	CORSOrigins []string
 }
 
 // DefaultConfig returns the configuration with every default.
@@ -45,6 +56,19 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.BodyLimit < 0 || c.RequestTimeout < 0 || c.ShutdownTimeout < 0 {
 		return c, fmt.Errorf("edge config: negative limit or timeout")
+	}
+	if c.AllowedHosts == nil {
+		c.AllowedHosts = DefaultAllowedHosts()
+	}
+	var errs []error
+	for _, h := range c.AllowedHosts {
+		errs = append(errs, CheckHost(h))
+	}
+	for _, o := range c.CORSOrigins {
+		errs = append(errs, CheckOrigin(o))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c, fmt.Errorf("edge config: %w", err)
 	}
 	return c, nil
 }

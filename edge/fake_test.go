@@ -162,10 +162,14 @@ func (h *harness) do(t *testing.T, method, path, body string, header ...string) 
 		rd = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, rd)
+	req.Host = "127.0.0.1:8080" // httptest's example.com is not an allowed host
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := h.srv.App().Test(req, -1)

@@ -49,11 +49,28 @@ func intParam(c *fiber.Ctx, name string, def, min, max int, fs *fault.Fields) in
 	return n
 }
 
-// listLeads answers GET /api/v1/leads.
+// boolParam reads an optional true/false query parameter (also 1/0); absent is false.
+func boolParam(c *fiber.Ctx, name string, fs *fault.Fields) bool {
+	raw := trimmedQuery(c, name)
+	if raw == "" {
+		return false
+	}
+	v, err := strconv.ParseBool(raw)
+	if err != nil {
+		fs.Add(name, "must be true or false")
+	}
+	return v
+}
+
+// listLeads answers GET /api/v1/leads. Archived leads are left out unless status=archived or
+// include_archived=true asks for them.
 func (s *Server) listLeads(c *fiber.Ctx) error {
 	var fs fault.Fields
 	q := listQuery(c, kindLead, "status", rest.LeadStatuses(), &fs)
 	q.Source = trimmedQuery(c, "source")
+	if include := boolParam(c, "include_archived", &fs); !include && q.Status == "" {
+		q.ExcludeStatus = "archived"
+	}
 	if raw := trimmedQuery(c, "min_score"); raw != "" {
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {

@@ -53,7 +53,13 @@ func fiberProblem(e *fiber.Error) rest.Problem {
 	case http.StatusNotFound:
 		return problem(e.Code, "no-route", "Not found", "no such route")
 	case http.StatusMethodNotAllowed:
-		return problem(e.Code, "method-not-allowed", "Method not allowed", "the route does not take this method")
+		return methodProblem()
+	case http.StatusUnsupportedMediaType:
+		return problem(e.Code, "unsupported-media-type", "Unsupported media type",
+			"send the body as JSON with the header Content-Type: application/json")
+	case http.StatusMisdirectedRequest:
+		return problem(e.Code, "misdirected-request", "Misdirected request",
+			"this server does not answer for the host the request names; list it in AIDA_ALLOWED_HOSTS")
 	case http.StatusRequestEntityTooLarge:
 		return problem(e.Code, "body-too-large", "Request body too large", "the body is larger than the limit")
 	}
@@ -69,6 +75,9 @@ func (s *Server) writeError(c *fiber.Ctx, err error) error {
 	p, internal := problemOf(err)
 	p.Instance = c.Path()
 	p.RequestID = requestID(c)
+	if p.Status == http.StatusMethodNotAllowed {
+		c.Set(fiber.HeaderAllow, s.allow.methods(c.Path()))
+	}
 	if internal {
 		s.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
 			slog.String("request_id", p.RequestID), slog.String("method", c.Method()),

@@ -29,10 +29,11 @@ var pathParams = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 // routes registers the middleware and a route for every row of the operation table: rows with
 // an entity call through one handler, the others (lists, stats, the stream, operations) through
-// the handler this server has for them. A row without one is an error.
+// the handler this server has for them. A row without one is an error. Every request meets
+// the door's rules (door.go) first: its Host, then CORS; writes also requireJSON.
 func (s *Server) routes() error {
 	app := s.app
-	app.Use(s.withRequestID, s.observe, s.recoverPanic)
+	app.Use(s.withRequestID, noSniff, s.observe, s.recoverPanic, s.checkHost, s.cors)
 	own := s.ownHandlers()
 	for _, op := range operation.Table() {
 		h := own[op.Doc.ID]
@@ -42,7 +43,11 @@ func (s *Server) routes() error {
 		if h == nil {
 			return fmt.Errorf("edge: no handler for operation %s (%s %s)", op.Doc.ID, op.Method, op.Path)
 		}
-		app.Add(op.Method, pathParams.ReplaceAllString(op.Path, ":$1"), matched, h)
+		chain := []fiber.Handler{matched, h}
+		if op.Method != fiber.MethodGet {
+			chain = []fiber.Handler{matched, requireJSON, h}
+		}
+		app.Add(op.Method, pathParams.ReplaceAllString(op.Path, ":$1"), chain...)
 	}
 	// The dashboard: "/" and "/assets/…", registered last so the API keeps its routes.
 	if err := web.Register(app, matched); err != nil {

@@ -203,6 +203,10 @@ func TestLists(t *testing.T) {
 		{"/api/v1/leads?status=qualified&source=web&owner=bob&min_score=0.75&limit=20&cursor=abc",
 			persistence.Query{Kind: "lead", Status: "qualified", Source: "web", Owner: "bob", MinScore: 750, Limit: 20, Cursor: "abc"},
 			`"score":0.800`},
+		{"/api/v1/leads", persistence.Query{Kind: "lead", ExcludeStatus: "archived"}, `"score":0.800`},
+		{"/api/v1/leads?include_archived=true", persistence.Query{Kind: "lead"}, `"score":0.800`},
+		{"/api/v1/leads?include_archived=false&owner=bob", persistence.Query{Kind: "lead", Owner: "bob", ExcludeStatus: "archived"}, `"score":0.800`},
+		{"/api/v1/leads?status=archived", persistence.Query{Kind: "lead", Status: "archived"}, `"score":0.800`},
 		{"/api/v1/deals?stage=proposal&owner=bob", persistence.Query{Kind: "deal", Status: "proposal", Owner: "bob"}, `"weighted_value":"1.00"`},
 		{"/api/v1/accounts?lifecycle=at_risk&limit=500", persistence.Query{Kind: "account", Status: "at_risk", Limit: 500}, `"id":"` + accountID},
 	} {
@@ -228,6 +232,7 @@ func TestListQueryErrors(t *testing.T) {
 		{"/api/v1/leads?min_score=1.5", "min_score"},
 		{"/api/v1/leads?min_score=NaN", "min_score"},
 		{"/api/v1/leads?status=hot", "status"},
+		{"/api/v1/leads?include_archived=maybe", "include_archived"},
 		{"/api/v1/deals?stage=won", "stage"},
 		{"/api/v1/accounts?lifecycle=dead", "lifecycle"},
 		{"/api/v1/accounts?cursor=garbage", "cursor"},

@@ -22,6 +22,7 @@ type Server struct {
 	metrics  *metrics
 	openapi  []byte
 	app      *fiber.App
+	allow    allowIndex // the methods of each route, for Allow
 }
 
 // New builds the server and its routes. It fails when deps lack Entities, when cfg is invalid
@@ -54,6 +55,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.routes(); err != nil {
 		return nil, err
 	}
+	s.allow = newAllowIndex(s.app.GetRoutes(true))
+	s.refuseUnknownMethods()
 	return s, nil
 }
 
@@ -107,5 +110,6 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		c.Locals(localRequestID, s.deps.NewID())
 		c.Set(headerRequestID, requestID(c))
 	}
+	c.Set(fiber.HeaderXContentTypeOptions, headerNoSniff)
 	return s.writeError(c, err)
 }

@@ -68,14 +68,17 @@ type ReminderChange struct {
 // Query selects snapshots of one kind, in the order Sort names (sort.go); the default is newest
 // first (created_at desc, id desc).
 type Query struct {
-	Kind     string
-	Status   string
-	Source   string
-	Owner    string
-	MinScore int32  // 0: no filter
-	Limit    int    // 1..500; 0 means 50 (PageSize)
-	Cursor   string // NextCursor of the previous page of the same order
-	Sort     string // one of Sorts(); "" is SortNewest
+	Kind   string
+	Status string
+	// ExcludeStatus leaves out the snapshots with this status (snapshots without a status stay):
+	// lead lists leave out archived leads unless asked for. Ignored when Status is set.
+	ExcludeStatus string
+	Source        string
+	Owner         string
+	MinScore      int32  // 0: no filter
+	Limit         int    // 1..500; 0 means 50 (PageSize)
+	Cursor        string // NextCursor of the previous page of the same order
+	Sort          string // one of Sorts(); "" is SortNewest
 }
 
 // Page is one page of a list. NextCursor is empty on the last page.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -16,8 +17,9 @@ import (
 var ErrBadJSON = errors.New("malformed JSON body")
 
 // decodeObject decodes body, which must be one JSON object, into dst, a pointer to a struct
-// whose fields carry json tags. Every unknown key and every value of the wrong type is
-// recorded in fs under its field name; the decoding goes on so that all of them are reported.
+// whose fields carry json tags. Every unknown key, every value of the wrong type, every key
+// given twice and every string that is not valid Unicode (checkStrict) is recorded in fs under
+// its field name; the decoding goes on so that all of them are reported.
 func decodeObject(body []byte, dst any, fs *fault.Fields) error {
 	body = bytes.TrimSpace(body)
 	switch {
@@ -28,6 +30,7 @@ func decodeObject(body []byte, dst any, fs *fault.Fields) error {
 	case body[0] != '{':
 		return fmt.Errorf("%w: the body must be a JSON object", ErrBadJSON)
 	}
+	checkStrict(body, fs)
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadJSON, err)
@@ -61,12 +64,17 @@ func decodeOptional(body []byte, dst any, fs *fault.Fields) error {
 	return decodeObject(body, dst, fs)
 }
 
-// fieldsOf maps the json names of a struct's exported fields to the fields.
+// fieldsOf maps the json names of a struct's exported fields to the fields, those of an
+// embedded struct included (as encoding/json and the OpenAPI schema read them).
 func fieldsOf(v reflect.Value) map[string]reflect.Value {
 	t := v.Type()
 	out := make(map[string]reflect.Value, t.NumField())
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			maps.Copy(out, fieldsOf(v.Field(i)))
+			continue
+		}
 		if !sf.IsExported() {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 
@@ -11,16 +12,28 @@ import (
 	"github.com/aidacrm/aida/api/fault"
 )
 
+// strictSeeds are bodies every decoder must refuse, whatever its fields: duplicate keys (at the
+// top and nested), invalid UTF-8 in a value and in a key, and unpaired surrogate escapes.
+var strictSeeds = []string{`{"email":"a@b.co","email":"c@d.co"}`, `{"a":1,"a":2}`,
+	`{"custom_fields":{"k":1,"k":2}}`, `{"utm":{"utm_source":"x","utm_source":"y"}}`,
+	"{\"email\":\"a@b.co\",\"first_name\":\"\xc3\x28\"}", "{\"\xff\":1}", "{\"reason\":\"\xed\xa0\x80\"}",
+	`{"reason":"\udc00"}`, `{"reason":"\ud83d"}`, `{"reason":"\ud83d\ude00"}`}
+
 // fuzzDecoder checks a decoder's promise on any input: no panic; either ErrBadJSON, a
-// fault.Invalid naming at least one field, or a command with a body that marshals.
+// fault.Invalid naming at least one field, or a command with a body that marshals, decoded
+// from a body of valid UTF-8 (invalid bytes in a string are refused, never replaced).
 func fuzzDecoder(f *testing.F, decode func([]byte) (*aidapb.Command, error), seeds ...string) {
 	f.Helper()
-	for _, s := range append(seeds, ``, `{}`, `null`, `[]`, `{"a":1}`, `{"x":`, "\xff", `{"email":"\ud800"}`) {
+	seeds = append(seeds, ``, `{}`, `null`, `[]`, `{"a":1}`, `{"x":`, "\xff", `{"email":"\ud800"}`)
+	for _, s := range append(seeds, strictSeeds...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		cmd, err := decode(body)
 		checkDecoded(t, cmd, err)
+		if err == nil && !utf8.Valid(body) {
+			t.Fatalf("decoded a body that is not valid UTF-8: %q", body)
+		}
 	})
 }
 
@@ -28,7 +41,7 @@ func fuzzDecoder(f *testing.F, decode func([]byte) (*aidapb.Command, error), see
 // body is tried with a valid, an empty and an oversized parameter.
 func fuzzPathDecoder(f *testing.F, decode func(string, []byte) (*aidapb.Command, error), seeds ...string) {
 	f.Helper()
-	for _, s := range append(seeds, ``, `{}`, `null`, `[]`, `{"reason":1}`, `{"x":`, "\xff", `{"reason":"\ud800"}`) {
+	for _, s := range append(append(seeds, ``, `{}`, `null`, `[]`, `{"reason":1}`, `{"x":`, "\xff", `{"reason":"\ud800"}`), strictSeeds...) {
 		for _, p := range []string{"p1", "", strings.Repeat("p", 101), "\xff"} {
 			f.Add(p, []byte(s))
 		}

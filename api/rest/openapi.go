@@ -50,6 +50,9 @@ func IntegerSchema(min, max int) map[string]any {
 	return map[string]any{"type": "integer", "minimum": min, "maximum": max}
 }
 
+// BooleanSchema is the schema of a true/false query parameter.
+func BooleanSchema() map[string]any { return map[string]any{"type": "boolean"} }
+
 // NameSchema is the schema of a name or an ID in a path.
 func NameSchema() map[string]any {
 	return map[string]any{"type": "string", "minLength": 1, "maxLength": maxName}
@@ -127,7 +130,16 @@ func document(ops []Op) map[string]any {
 			responses["200"] = map[string]any{"description": o.OKText,
 				"content": map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}}
 		}
-		for _, code := range append([]int{500}, o.Problems...) {
+		// Every route may answer 500 and, but /healthz, 421 (a Host the server does not answer
+		// for); one with a body 415 (a body not sent as application/json).
+		door := []int{500}
+		if o.Path != "/healthz" {
+			door = append(door, 421)
+		}
+		if o.Body != nil {
+			door = append(door, 415)
+		}
+		for _, code := range append(door, o.Problems...) {
 			responses[fmt.Sprint(code)] = map[string]any{"description": problemText(code),
 				"content": map[string]any{ProblemContentType: map[string]any{"schema": problemRef}}}
 		}
@@ -169,6 +181,10 @@ func problemText(code int) string {
 		return "The entity's state forbids the command, a unique key is taken, or a concurrent write won"
 	case 413:
 		return "The body is larger than the limit"
+	case 415:
+		return "The body is not sent with Content-Type: application/json"
+	case 421:
+		return "The Host header names a host the server does not answer for (AIDA_ALLOWED_HOSTS)"
 	case 422:
 		return "Some fields are invalid; errors lists them"
 	case 503:

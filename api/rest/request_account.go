@@ -23,7 +23,8 @@ func DecodeCreateAccount(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	texts(&fs, maxShort, named{"name", &r.Name}, named{"domain", &r.Domain}, named{"owner", &r.Owner})
+	names(&fs, maxShort, named{"name", &r.Name})
+	texts(&fs, maxShort, named{"domain", &r.Domain}, named{"owner", &r.Owner})
 	uuidField(&fs, "from_deal_id", &r.FromDealID)
 	if r.FromDealID != "" {
 		for _, f := range []named{{"name", &r.Name}, {"domain", &r.Domain}, {"owner", &r.Owner}} {
@@ -66,7 +67,8 @@ func DecodeUpdateAccount(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	texts(&fs, maxShort, named{"name", r.Name}, named{"domain", r.Domain}, named{"owner", r.Owner})
+	names(&fs, maxShort, named{"name", r.Name})
+	texts(&fs, maxShort, named{"domain", r.Domain}, named{"owner", r.Owner})
 	if r.Name != nil && *r.Name == "" {
 		fs.Add("name", "must not be empty")
 	}

@@ -27,10 +27,10 @@ func DecodeCreateDeal(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	text(&fs, "title", &r.Title, maxShort)
+	names(&fs, maxShort, named{"title", &r.Title}, named{"company", &r.Company})
 	required(&fs, "title", r.Title)
 	uuidField(&fs, "lead_id", &r.LeadID)
-	texts(&fs, maxShort, named{"company", &r.Company}, named{"owner", &r.Owner})
+	texts(&fs, maxShort, named{"owner", &r.Owner})
 	email(&fs, "contact_email", &r.ContactEmail)
 	oneOf(&fs, "stage", &r.Stage, dealStages)
 	currency(&fs, "currency", &r.Currency)
@@ -67,7 +67,8 @@ func DecodeUpdateDeal(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	texts(&fs, maxShort, named{"title", r.Title}, named{"owner", r.Owner})
+	names(&fs, maxShort, named{"title", r.Title})
+	texts(&fs, maxShort, named{"owner", r.Owner})
 	if r.Title != nil && *r.Title == "" {
 		fs.Add("title", "must not be empty")
 	}

@@ -13,7 +13,9 @@ import (
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
 
 // CaptureRequest is the body of POST /api/v1/leads. UTM parameters may come in utm or at the
-// top level; utm wins when both name the same key.
+// top level; utm wins when both name the same key. The body of the system AIDA replaces is
+// accepted as it is: its names (utm_params, user_id, ip_address, user_agent, referer) are
+// read beside AIDA's own (see ReferenceCapture).
 type CaptureRequest struct {
 	Email         string            `json:"email" doc:"required; stored lower case"`
 	FirstName     string            `json:"first_name"`
@@ -31,6 +33,19 @@ type CaptureRequest struct {
 	CustomFields  map[string]any    `json:"custom_fields"`
 	Owner         string            `json:"owner"`
 	AutonomyLevel int32             `json:"autonomy_level" doc:"1..5; absent or 0: the configured default"`
+	ReferenceCapture
+}
+
+// ReferenceCapture holds the capture fields of the reference system (the Python AIDA-CRM) under
+// its own names. Each maps to a field of AIDA's: utm_params to utm, user_id to owner, and the
+// request's client details to custom_fields keys of the same names. A field given under both
+// names with different values is refused, so nothing sent is silently dropped.
+type ReferenceCapture struct {
+	UTMParams map[string]string `json:"utm_params" doc:"the same as utm (the reference system's name)"`
+	UserID    *string           `json:"user_id" doc:"the same as owner (the reference system's name)"`
+	IPAddress *string           `json:"ip_address" doc:"kept as custom_fields.ip_address"`
+	UserAgent *string           `json:"user_agent" doc:"kept as custom_fields.user_agent"`
+	Referer   *string           `json:"referer" doc:"kept as custom_fields.referer"`
 }
 
 // DecodeCapture decodes and validates a capture; the command's body is capture_lead.
@@ -43,10 +58,12 @@ func DecodeCapture(body []byte) (*aidapb.Command, error) {
 	if required(&fs, "email", r.Email) {
 		email(&fs, "email", &r.Email)
 	}
-	texts(&fs, maxShort, named{"first_name", &r.FirstName}, named{"last_name", &r.LastName},
-		named{"company", &r.Company}, named{"phone", &r.Phone}, named{"source", &r.Source},
+	names(&fs, maxShort, named{"first_name", &r.FirstName}, named{"last_name", &r.LastName},
+		named{"company", &r.Company})
+	texts(&fs, maxShort, named{"phone", &r.Phone}, named{"source", &r.Source},
 		named{"campaign", &r.Campaign}, named{"owner", &r.Owner})
 	level(&fs, "autonomy_level", r.AutonomyLevel, true)
+	r.UTM, r.Owner = r.ReferenceCapture.merge(&fs, r.UTM, r.Owner)
 	utm := map[string]string{}
 	for i, p := range []*string{r.UTMSource, r.UTMMedium, r.UTMCampaign, r.UTMTerm, r.UTMContent} {
 		text(&fs, utmKeys[i], p, maxShort)
@@ -56,6 +73,7 @@ func DecodeCapture(body []byte) (*aidapb.Command, error) {
 	}
 	checkUTM(&fs, r.UTM)
 	maps.Copy(utm, r.UTM)
+	r.CustomFields = r.ReferenceCapture.client(&fs, r.CustomFields)
 	custom := customFields(&fs, r.CustomFields)
 	if err := report(fs); err != nil {
 		return nil, err
@@ -120,8 +138,9 @@ func DecodeUpdateLead(body []byte) (*aidapb.Command, error) {
 			fs.Add("email", "must not be empty")
 		}
 	}
-	texts(&fs, maxShort, named{"first_name", r.FirstName}, named{"last_name", r.LastName},
-		named{"company", r.Company}, named{"phone", r.Phone}, named{"source", r.Source},
+	names(&fs, maxShort, named{"first_name", r.FirstName}, named{"last_name", r.LastName},
+		named{"company", r.Company})
+	texts(&fs, maxShort, named{"phone", r.Phone}, named{"source", r.Source},
 		named{"campaign", r.Campaign}, named{"owner", r.Owner})
 	checkUTM(&fs, r.UTM)
 	custom := customFields(&fs, r.CustomFields)
@@ -182,7 +201,7 @@ func DecodeConvert(body []byte) (*aidapb.Command, error) {
 			return nil, err
 		}
 	}
-	text(&fs, "title", &r.Title, maxShort)
+	names(&fs, maxShort, named{"title", &r.Title})
 	text(&fs, "owner", &r.Owner, maxShort)
 	currency(&fs, "currency", &r.Currency)
 	date(&fs, "expected_close_date", &r.ExpectedCloseDate)

@@ -22,7 +22,7 @@ func DecodeTask(body []byte) (*aidapb.Command, error) {
 	if err := decodeObject(body, &r, &fs); err != nil {
 		return nil, err
 	}
-	text(&fs, "title", &r.Title, maxShort)
+	names(&fs, maxShort, named{"title", &r.Title})
 	required(&fs, "title", r.Title)
 	texts(&fs, maxShort, named{"assignee", &r.Assignee}, named{"key", &r.Key})
 	due := instant(&fs, "due_at", &r.DueAt)

@@ -235,6 +235,23 @@ func texts(fs *fault.Fields, max int, fields ...named) {
 	}
 }
 
+// names is texts for what people read as a name (a person's, a company's, an account's, a
+// title): it also refuses the bidirectional controls that make a name display as another
+// ("Trojan Source"): the embeddings and overrides U+202A–U+202E and the isolates U+2066–U+2069.
+func names(fs *fault.Fields, max int, fields ...named) {
+	for _, f := range fields {
+		text(fs, f.name, f.p, max)
+		if f.p != nil && strings.ContainsFunc(*f.p, isBidiControl) {
+			fs.Add(f.name, "must not hold bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)")
+		}
+	}
+}
+
+// isBidiControl tells whether r is an explicit bidirectional embedding, override or isolate.
+func isBidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
 // noneSet tells whether every pointer is nil.
 func noneSet[T any](ps ...*T) bool {
 	for _, p := range ps {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,13 @@ func TestLoad(t *testing.T) {
 		{name: "bad log level", env: map[string]string{"AIDA_LOG_LEVEL": "loud"}, wantErr: "AIDA_LOG_LEVEL"},
 		{name: "two problems at once", env: map[string]string{"AIDA_ADDR": "x", "AIDA_BODY_LIMIT": "10"}, wantErr: "AIDA_BODY_LIMIT"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
+		{name: "hosts and origins", env: map[string]string{"AIDA_ALLOWED_HOSTS": "crm.example.com, localhost:8080"},
+			args: []string{"--cors-origins", "https://app.example.com"}, check: func(c system.Config) bool {
+				return slices.Equal(c.HostList(), []string{"crm.example.com", "localhost:8080"}) &&
+					slices.Equal(c.OriginList(), []string{"https://app.example.com"})
+			}},
+		{name: "bad allowed host", env: map[string]string{"AIDA_ALLOWED_HOSTS": "https://crm.example.com/"}, wantErr: "AIDA_ALLOWED_HOSTS"},
+		{name: "bad cors origin", env: map[string]string{"AIDA_CORS_ORIGINS": "app.example.com"}, wantErr: "AIDA_CORS_ORIGINS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,7 @@ func restAnswer(t *testing.T, f *fakeEntities, method, path, body string) (int, 
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Host = "localhost" // httptest's example.com is not an allowed host
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

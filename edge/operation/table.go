@@ -96,6 +96,8 @@ func leads() []Operation {
 				OK:       map[int]reflect.Type{201: typeOf[rest.CapturedLead](), 200: typeOf[rest.CapturedLead]()},
 				Problems: []int{400, 409, 413, 422, 503}}},
 		list("lead", rest.Param{Name: "status", Doc: "only leads with this status", Schema: rest.StringSchema(rest.LeadStatuses()...)},
+			rest.Param{Name: "include_archived", Doc: "also list archived leads (left out unless this is true or status is archived)",
+				Schema: rest.BooleanSchema()},
 			rest.Param{Name: "source", Doc: "only leads from this source", Schema: rest.StringSchema()}),
 		{Kind: "lead", Name: "update", Method: "PATCH", Path: base, Decode: body(rest.DecodeUpdateLead), Call: send,
 			Status: 200, Role: access.Rep, Summary: "Change a lead's fields",

@@ -90,6 +90,9 @@ func buildList(q persistence.Query) (listQuery, error) {
 			where = append(where, f.col+" = "+arg(f.val))
 		}
 	}
+	if q.ExcludeStatus != "" && q.Status == "" {
+		where = append(where, "status IS DISTINCT FROM "+arg(q.ExcludeStatus))
+	}
 	if q.MinScore != 0 {
 		where = append(where, "score >= "+arg(q.MinScore))
 	}

@@ -56,6 +56,10 @@ func buildList(q persistence.Query) (listQuery, error) {
 			args = append(args, f.val)
 		}
 	}
+	if q.ExcludeStatus != "" && q.Status == "" {
+		where = append(where, "status IS NOT ?") // NULL IS NOT 'x' is true
+		args = append(args, q.ExcludeStatus)
+	}
 	if q.MinScore != 0 {
 		where = append(where, "score >= ?")
 		args = append(args, q.MinScore)

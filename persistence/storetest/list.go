@@ -10,8 +10,8 @@ import (
 	"github.com/aidacrm/aida/persistence"
 )
 
-// seedList stores seven leads (l0…l6, l4–l6 created at the same instant) and one account, and
-// returns the lead IDs newest first.
+// seedList stores seven leads (l0…l6, l4–l6 created at the same instant) and two accounts (a1
+// without a status), and returns the lead IDs newest first.
 func seedList(t *testing.T, h *harness) []string {
 	t.Helper()
 	ixs := []persistence.Index{
@@ -29,6 +29,7 @@ func seedList(t *testing.T, h *harness) []string {
 		h.mustAppend(t, a)
 	}
 	h.mustAppend(t, h.change("account", "a0", 0, 1, persistence.Index{Status: "new", Source: "web", Owner: "ann"}))
+	h.mustAppend(t, h.change("account", "a1", 0, 1, persistence.Index{Owner: "dan"}))
 	return []string{"l6", "l5", "l4", "l3", "l2", "l1", "l0"}
 }
 
@@ -51,6 +52,11 @@ func testListFilters(t *testing.T, h *harness) {
 		{"combined", persistence.Query{Kind: "lead", Status: "new", Owner: "ann", MinScore: 5}, []string{"l2", "l0"}},
 		{"other kind", persistence.Query{Kind: "account", Owner: "ann"}, []string{"a0"}},
 		{"no match", persistence.Query{Kind: "lead", Status: "won"}, nil},
+		{"exclude status", persistence.Query{Kind: "lead", ExcludeStatus: "lost"}, all[1:]},
+		{"exclude status with filters", persistence.Query{Kind: "lead", ExcludeStatus: "qualified", Owner: "ann", MinScore: 5},
+			[]string{"l2", "l0"}},
+		{"exclude status keeps rows without one", persistence.Query{Kind: "account", ExcludeStatus: "new"}, []string{"a1"}},
+		{"status wins over exclude status", persistence.Query{Kind: "lead", Status: "lost", ExcludeStatus: "lost"}, []string{"l6"}},
 		{"unknown kind", persistence.Query{Kind: "deal"}, nil},
 		{"negative limit is 1", persistence.Query{Kind: "lead", Limit: -3}, all[:1]},
 	}

@@ -17,6 +17,8 @@ import (
 // variables, whose names the errors of Validate use; `aida-bench` builds it in code.
 type Config struct {
 	Addr            string        // HTTP listen address
+	AllowedHosts    string        // Host headers the API answers, comma-separated; empty: see HostList
+	CORSOrigins     string        // origins whose browser pages may call the API, comma-separated
 	DataDir         string        // SQLite database and other local data
 	DatabaseURL     string        // PostgreSQL; empty: embedded SQLite in DataDir
 	DefaultAutonomy int           // autonomy level of new entities, 1..5
@@ -117,6 +119,7 @@ func (c Config) Validate() error {
 	if _, err := c.Level(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateHTTP()...)
 	return errors.Join(errs...)
 }
 

@@ -175,7 +175,7 @@ func (s *System) now() time.Time {
 
 func (s *System) startHTTP(context.Context) (err error) {
 	s.edge, err = edge.New(edge.Config{BodyLimit: s.cfg.BodyLimit, RequestTimeout: s.cfg.RequestTimeout,
-		ShutdownTimeout: s.cfg.ShutdownTimeout}, edge.Deps{
+		ShutdownTimeout: s.cfg.ShutdownTimeout, AllowedHosts: s.cfg.HostList(), CORSOrigins: s.cfg.OriginList()}, edge.Deps{
 		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg, Hub: s.hub,
 	})
 	if err != nil {
