@@ -62,7 +62,7 @@ func (s *Server) ownHandlers() map[string]fiber.Handler {
 		return fault.New(fault.Unavailable, "the live stream is not running on this server")
 	}
 	if s.deps.Hub != nil {
-		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities})
+		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities}, stream.WithOrigins(s.cfg.CORSOrigins...))
 	}
 	return map[string]fiber.Handler{
 		"listLeads":     s.listLeads,
