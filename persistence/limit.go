@@ -1,5 +1,7 @@
 package persistence
 
+import "fmt"
+
 // Limits of the contract's reads; see Query.Limit, Store.Journal, Store.Unpublished and
 // Store.DueReminders.
 const (
@@ -23,4 +25,17 @@ func EntryLimit(n int) int {
 		return defaultEntryLimit
 	}
 	return n
+}
+
+// First returns the one row a lookup by key read: rows[0], or an error wrapping ErrNotFound
+// when it read none. A read error is classified by classify and wrapped with what.
+func First[T any](rows []T, err error, what string, classify func(error) error) (T, error) {
+	var zero T
+	switch {
+	case err != nil:
+		return zero, fmt.Errorf("%s: %w", what, classify(err))
+	case len(rows) == 0:
+		return zero, fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return rows[0], nil
 }

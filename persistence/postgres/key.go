@@ -38,13 +38,7 @@ func (s *Store) LoadKey(ctx context.Context, id string) (persistence.Key, error)
 		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, classify(err))
 	}
 	keys, err := pgx.CollectRows(rows, scanKey)
-	switch {
-	case err != nil:
-		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, classify(err))
-	case len(keys) == 0:
-		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, persistence.ErrNotFound)
-	}
-	return keys[0], nil
+	return persistence.First(keys, err, "load key "+id, classify)
 }
 
 // Keys returns every key, oldest first.

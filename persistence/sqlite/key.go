@@ -42,13 +42,7 @@ func (s *Store) LoadKey(ctx context.Context, id string) (persistence.Key, error)
 		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, unavailableIfContext(err))
 	}
 	keys, err := collect(rows, scanKey)
-	switch {
-	case err != nil:
-		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, err)
-	case len(keys) == 0:
-		return persistence.Key{}, fmt.Errorf("load key %s: %w", id, persistence.ErrNotFound)
-	}
-	return keys[0], nil
+	return persistence.First(keys, err, "load key "+id, func(err error) error { return err }) // collect classified it
 }
 
 // Keys returns every key, oldest first.
