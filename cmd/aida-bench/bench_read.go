@@ -17,13 +17,9 @@ import (
 func benchRead(ctx context.Context, b *bencher) ([]row, error) {
 	var rows []row
 	for _, backend := range []string{"SQLite", "PostgreSQL"} {
-		cfg := b.config("b1-" + backend)
-		if backend == "PostgreSQL" {
-			url, err := b.postgresURL(ctx, "b1")
-			if err != nil {
-				return nil, err
-			}
-			cfg.DatabaseURL = url
+		cfg, err := b.backendConfig(ctx, "b1", backend)
+		if err != nil {
+			return nil, err
 		}
 		r, err := b.readOne(ctx, cfg)
 		if err != nil {

@@ -29,6 +29,20 @@ import (
 
 // config returns a server configuration for a scenario: a free port, its own data directory,
 // actors that stay resident for the whole run.
+// backendConfig is config for scenario (b1, b2 …) on backend: SQLite in the scratch folder, or
+// a fresh database of the benchmark's PostgreSQL.
+func (b *bencher) backendConfig(ctx context.Context, scenario, backend string) (system.Config, error) {
+	cfg := b.config(scenario + "-" + backend)
+	if backend == "PostgreSQL" {
+		url, err := b.postgresURL(ctx, scenario)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.DatabaseURL = url
+	}
+	return cfg, nil
+}
+
 func (b *bencher) config(name string) system.Config {
 	cfg := system.Default()
 	cfg.Addr = "127.0.0.1:0"

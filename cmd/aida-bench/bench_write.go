@@ -29,13 +29,9 @@ func benchWrite(ctx context.Context, b *bencher) ([]row, error) {
 		{"SQLite", "≥ 10,000/s", 10000, 0, 1},
 		{"PostgreSQL", "≥ 20,000/s; p99 ≤ 50 ms", 20000, 50 * time.Millisecond, 4},
 	} {
-		cfg := b.config("b2-" + backend.name)
-		if backend.name == "PostgreSQL" {
-			url, err := b.postgresURL(ctx, "b2")
-			if err != nil {
-				return nil, err
-			}
-			cfg.DatabaseURL = url
+		cfg, err := b.backendConfig(ctx, "b2", backend.name)
+		if err != nil {
+			return nil, err
 		}
 		r, err := b.writeOne(ctx, cfg, backend.writers)
 		if err != nil {
