@@ -34,6 +34,8 @@ func settings(c *system.Config) []setting {
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
+		{"events-max-bytes", "AIDA_EVENTS_MAX_BYTES", "size limit of the CRM_EVENTS stream in bytes (the oldest events go first), or -1 for none; the journal keeps every event either way", (*intValue)(&c.EventsMaxBytes)},
+		{"events-max-message", "AIDA_EVENTS_MAX_MESSAGE", "the largest message the CRM_EVENTS stream takes, bytes (inbound signals included)", (*intValue)(&c.EventsMaxMsg)},
 		{"agents", "AIDA_AGENTS", "background agents to run: " + strings.Join(agent.Names(), ", ") + " (comma-separated), or none", (*stringValue)(&c.Agents)},
 		{"stale-after", "AIDA_STALE_AFTER", "pipeline agent: an open deal with no activity this long is flagged stale and its owner gets a task", (*durationValue)(&c.StaleAfter)},
 		{"health-every", "AIDA_HEALTH_EVERY", "success agent: how often each account's health score is recomputed", (*durationValue)(&c.HealthEvery)},

@@ -47,6 +47,11 @@ func TestLoad(t *testing.T) {
 			}},
 		{name: "bad allowed host", env: map[string]string{"AIDA_ALLOWED_HOSTS": "https://crm.example.com/"}, wantErr: "AIDA_ALLOWED_HOSTS"},
 		{name: "bad cors origin", env: map[string]string{"AIDA_CORS_ORIGINS": "app.example.com"}, wantErr: "AIDA_CORS_ORIGINS"},
+		{name: "stream limits", env: map[string]string{"AIDA_EVENTS_MAX_BYTES": "-1"}, args: []string{"--events-max-message", "65536"},
+			check: func(c system.Config) bool { return c.EventsMaxBytes == -1 && c.EventsMaxMsg == 65536 }},
+		{name: "stream limits by default", check: func(c system.Config) bool { return c.EventsMaxBytes == 1<<30 && c.EventsMaxMsg == 1<<20 }},
+		{name: "stream too small", env: map[string]string{"AIDA_EVENTS_MAX_BYTES": "1000"}, wantErr: "AIDA_EVENTS_MAX_BYTES"},
+		{name: "message too large", env: map[string]string{"AIDA_EVENTS_MAX_MESSAGE": "100000000"}, wantErr: "AIDA_EVENTS_MAX_MESSAGE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

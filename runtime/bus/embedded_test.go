@@ -100,15 +100,16 @@ func TestStreamConfigDefaults(t *testing.T) {
 		want StreamConfig
 	}{
 		{"zero", StreamConfig{}, StreamConfig{Name: "CRM_EVENTS", Subjects: []string{"crm.>"}, MaxAge: 30 * 24 * time.Hour,
-			MaxBytes: -1, DuplicateWindow: 2 * time.Hour, Replicas: 1}},
-		{"window capped by max age", StreamConfig{Name: "X", MaxAge: time.Hour, MaxBytes: 1 << 30},
-			StreamConfig{Name: "X", Subjects: []string{"crm.>"}, MaxAge: time.Hour, MaxBytes: 1 << 30, DuplicateWindow: time.Hour, Replicas: 1}},
+			MaxBytes: -1, MaxMsgSize: 1 << 20, DuplicateWindow: 2 * time.Hour, Replicas: 1}},
+		{"window capped by max age", StreamConfig{Name: "X", MaxAge: time.Hour, MaxBytes: 1 << 30, MaxMsgSize: 4096},
+			StreamConfig{Name: "X", Subjects: []string{"crm.>"}, MaxAge: time.Hour, MaxBytes: 1 << 30, MaxMsgSize: 4096,
+				DuplicateWindow: time.Hour, Replicas: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.in.withDefaults()
 			if got.Name != tt.want.Name || strings.Join(got.Subjects, ",") != strings.Join(tt.want.Subjects, ",") ||
-				got.MaxAge != tt.want.MaxAge || got.MaxBytes != tt.want.MaxBytes ||
+				got.MaxAge != tt.want.MaxAge || got.MaxBytes != tt.want.MaxBytes || got.MaxMsgSize != tt.want.MaxMsgSize ||
 				got.DuplicateWindow != tt.want.DuplicateWindow || got.Replicas != tt.want.Replicas {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}

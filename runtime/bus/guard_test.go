@@ -90,3 +90,24 @@ func TestConsumeReportsDeletedStreamUntilBack(t *testing.T) {
 	publish(t, b, "crm.inbound.heal", "h-0")
 	waitFor(t, 10*time.Second, "a message after the heal", func() bool { return rec.has([]string{"h-0"}) })
 }
+
+// TestStreamLimits: the stream is created with its size limits, and JetStream refuses a message
+// larger than the largest it takes.
+func TestStreamLimits(t *testing.T) {
+	e := startServer(t, t.TempDir(), 0)
+	b := connect(t, e.ClientURL(), WithStream(StreamConfig{MaxBytes: 8 << 20, MaxMsgSize: 2048}))
+	ctx := testCtx(t, 10*time.Second)
+	st, err := b.JetStream().Stream(ctx, b.Stream().Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := st.CachedInfo().Config; c.MaxBytes != 8<<20 || c.MaxMsgSize != 2048 {
+		t.Fatalf("stream limits %d bytes, %d per message; want %d and 2048", c.MaxBytes, c.MaxMsgSize, 8<<20)
+	}
+	if _, err := b.JetStream().Publish(ctx, "crm.inbound.email.replied", make([]byte, 4096)); err == nil {
+		t.Fatal("a 4 KiB message was stored in a stream that takes 2 KiB at most")
+	}
+	if _, err := b.JetStream().Publish(ctx, "crm.inbound.email.replied", make([]byte, 512)); err != nil {
+		t.Fatalf("a 512-byte message: %v", err)
+	}
+}

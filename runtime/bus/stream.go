@@ -14,6 +14,7 @@ const (
 	DefaultStreamSubject   = "crm.>"
 	DefaultMaxAge          = 30 * 24 * time.Hour
 	DefaultDuplicateWindow = 2 * time.Hour
+	DefaultMaxMsgSize      = 1 << 20
 )
 
 // StreamConfig configures the JetStream stream the relay publishes to. It is always stored on
@@ -23,7 +24,8 @@ type StreamConfig struct {
 	Name            string        // default CRM_EVENTS
 	Subjects        []string      // default crm.>
 	MaxAge          time.Duration // default 30 days
-	MaxBytes        int64         // default -1: no limit
+	MaxBytes        int64         // default -1: no limit (old events go first when it is reached)
+	MaxMsgSize      int32         // the largest event the stream stores, bytes; default 1 MiB (NATS's default payload limit)
 	DuplicateWindow time.Duration // how long a Nats-Msg-Id is remembered; default 2 h, at most MaxAge
 	Replicas        int           // default 1; more only on a clustered NATS
 }
@@ -43,6 +45,9 @@ func (c StreamConfig) withDefaults() StreamConfig {
 	}
 	if c.MaxBytes == 0 {
 		c.MaxBytes = -1
+	}
+	if c.MaxMsgSize <= 0 {
+		c.MaxMsgSize = DefaultMaxMsgSize
 	}
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = DefaultDuplicateWindow
@@ -65,6 +70,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 		Discard:     jetstream.DiscardOld,
 		MaxAge:      cfg.MaxAge,
 		MaxBytes:    cfg.MaxBytes,
+		MaxMsgSize:  cfg.MaxMsgSize,
 		Duplicates:  cfg.DuplicateWindow,
 		Replicas:    cfg.Replicas,
 	})

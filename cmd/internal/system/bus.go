@@ -52,7 +52,8 @@ func (s *System) stopNATS(context.Context) error {
 }
 
 func (s *System) startBus(ctx context.Context) (err error) {
-	s.bus, err = bus.Connect(ctx, s.natsURL, bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg))
+	s.bus, err = bus.Connect(ctx, s.natsURL, bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg),
+		bus.WithStream(bus.StreamConfig{MaxBytes: int64(s.cfg.EventsMaxBytes), MaxMsgSize: int32(s.cfg.EventsMaxMsg)}))
 	if err != nil {
 		return fmt.Errorf("connect to NATS at %s (check NATS_URL): %w", s.natsURL, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aidacrm/aida/actors/agent"
+	"github.com/aidacrm/aida/runtime/bus"
 )
 
 // Config is everything a system can be told. `aida` reads it from flags and environment
@@ -30,6 +31,8 @@ type Config struct {
 	NATSURL         string        // an external NATS server; empty: embed one
 	NATSAddr        string        // where the embedded NATS server listens
 	NATSSyncAlways  bool          // the embedded JetStream fsyncs every message
+	EventsMaxBytes  int           // the events stream's size limit, bytes; -1: none
+	EventsMaxMsg    int           // the largest event the stream takes, bytes
 	Agents          string        // background agents to run: comma-separated names, or none
 	StaleAfter      time.Duration // pipeline agent: an open deal without activity this long is stale
 	HealthEvery     time.Duration // success agent: how often account health is recomputed
@@ -65,6 +68,8 @@ func Default() Config {
 		Agents:          strings.Join(agent.Names(), ","),
 		StaleAfter:      14 * 24 * time.Hour,
 		HealthEvery:     24 * time.Hour,
+		EventsMaxBytes:  1 << 30,
+		EventsMaxMsg:    bus.DefaultMaxMsgSize,
 	}
 }
 
@@ -94,6 +99,12 @@ func (c Config) Validate() error {
 	}
 	if c.BodyLimit < 1024 {
 		errs = append(errs, fmt.Errorf("AIDA_BODY_LIMIT %d is too small: use 1024 bytes or more", c.BodyLimit))
+	}
+	if c.EventsMaxBytes != -1 && c.EventsMaxBytes < 1<<20 {
+		errs = append(errs, fmt.Errorf("AIDA_EVENTS_MAX_BYTES %d is too small: use 1048576 (1 MiB) or more, or -1 for no limit", c.EventsMaxBytes))
+	}
+	if c.EventsMaxMsg < 1024 || c.EventsMaxMsg > 64<<20 {
+		errs = append(errs, fmt.Errorf("AIDA_EVENTS_MAX_MESSAGE %d is out of range: use 1024 to 67108864 bytes (an external NATS must also allow it as max_payload)", c.EventsMaxMsg))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("AIDA_SHUTDOWN_TIMEOUT must be positive (e.g. 15s)"))
