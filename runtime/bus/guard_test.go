@@ -111,3 +111,17 @@ func TestStreamLimits(t *testing.T) {
 		t.Fatalf("a 512-byte message: %v", err)
 	}
 }
+
+// TestStreamLimitBeyondStore: a stream limit larger than the server's store is refused at
+// connect, with what to change.
+func TestStreamLimitBeyondStore(t *testing.T) {
+	e, err := StartEmbedded(EmbeddedConfig{StoreDir: t.TempDir(), Port: RandomPort, MaxStore: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Shutdown)
+	_, err = Connect(testCtx(t, 10*time.Second), e.ClientURL(), WithStream(StreamConfig{MaxBytes: 1 << 30}))
+	if err == nil || !strings.Contains(err.Error(), "AIDA_EVENTS_MAX_BYTES") {
+		t.Fatalf("connect with a 1 GiB stream on a 64 MiB store: %v, want an error naming AIDA_EVENTS_MAX_BYTES", err)
+	}
+}

@@ -3,6 +3,7 @@ package bus
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -74,6 +75,10 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 		Duplicates:  cfg.DuplicateWindow,
 		Replicas:    cfg.Replicas,
 	})
+	if err != nil && strings.Contains(err.Error(), "insufficient") {
+		return fmt.Errorf("create or update stream %s with a limit of %d bytes (lower AIDA_EVENTS_MAX_BYTES, or free disk space): %w",
+			cfg.Name, cfg.MaxBytes, err)
+	}
 	if err != nil {
 		return fmt.Errorf("create or update stream %s: %w", cfg.Name, err)
 	}
