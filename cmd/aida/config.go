@@ -23,8 +23,8 @@ func settings(c *system.Config) []setting {
 	return []setting{
 		{"addr", "AIDA_ADDR", "HTTP listen address (host:port)", (*stringValue)(&c.Addr)},
 		{"allowed-hosts", "AIDA_ALLOWED_HOSTS", "Host headers the API answers, comma-separated (host or host:port; * for any); others get 421. Empty: the host of --addr, localhost, 127.0.0.1 and [::1]", (*stringValue)(&c.AllowedHosts)},
-		{"cors-origins", "AIDA_CORS_ORIGINS", "origins (scheme://host[:port], comma-separated) whose browser pages may call the API; empty: none", (*stringValue)(&c.CORSOrigins)},
-		{"data-dir", "AIDA_DATA_DIR", "directory for the embedded SQLite database", (*stringValue)(&c.DataDir)},
+		{"cors-origins", "AIDA_CORS_ORIGINS", "origins (scheme://host[:port], comma-separated) whose browser pages may call the API and open the live stream; empty: none (the server's own pages always may)", (*stringValue)(&c.CORSOrigins)},
+		{"data-dir", "AIDA_DATA_DIR", "directory for the embedded SQLite database, the embedded NATS store and aida.lock (one server per folder)", (*stringValue)(&c.DataDir)},
 		{"database-url", "DATABASE_URL", "PostgreSQL URL; when set, PostgreSQL replaces SQLite", (*stringValue)(&c.DatabaseURL)},
 		{"default-autonomy", "AIDA_DEFAULT_AUTONOMY", "autonomy level of new leads, deals and accounts: 1 draft only … 5 autonomous", (*intValue)(&c.DefaultAutonomy)},
 		{"passivate-after", "AIDA_PASSIVATE_AFTER", "idle time after which an entity actor leaves memory", (*durationValue)(&c.PassivateAfter)},
