@@ -38,20 +38,26 @@ func TestMetricsUseRouteTemplates(t *testing.T) {
 	}
 }
 
+// TestAccessLogLevels: requests that went well and clients' mistakes (4xx) are logged at debug,
+// below the default level; a path from outside is shortened before it is logged.
 func TestAccessLogLevels(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.do(t, "GET", "/healthz", "", "X-Request-ID", "ok-req")
 	h.do(t, "GET", "/api/v1/leads/42", "", "X-Request-ID", "missing-req")
+	long := "/api/v1/" + strings.Repeat("x", 500)
+	h.do(t, "GET", long, "", "X-Request-ID", "long-req")
 	logs := h.logs.String()
 	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
 		switch {
 		case strings.Contains(line, "ok-req") && !strings.Contains(line, `"level":"DEBUG"`):
 			t.Errorf("2xx not at debug: %s", line)
-		case strings.Contains(line, "missing-req") && !strings.Contains(line, `"level":"INFO"`):
-			t.Errorf("4xx not at info: %s", line)
+		case strings.Contains(line, "missing-req") && !strings.Contains(line, `"level":"DEBUG"`):
+			t.Errorf("4xx not at debug: %s", line)
+		case strings.Contains(line, "long-req") && (strings.Contains(line, long) || !strings.Contains(line, long[:200]+"…")):
+			t.Errorf("a long path is not shortened to 200 bytes: %s", line)
 		}
 	}
-	if !strings.Contains(logs, `"route":"/healthz"`) {
-		t.Errorf("no access log for /healthz:\n%s", logs)
+	if !strings.Contains(logs, `"route":"/healthz"`) || !strings.Contains(logs, "long-req") {
+		t.Errorf("no access log for /healthz or the long path:\n%s", logs)
 	}
 }

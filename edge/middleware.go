@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -68,16 +69,15 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	s.metrics.duration.WithLabelValues(c.Method(), template, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	// A client's mistake (4xx) is the client's to see in its answer; the operator's log at its
+	// default level keeps only what the server did wrong (5xx).
 	level := slog.LevelDebug
-	switch {
-	case status >= 500:
+	if status >= 500 {
 		level = slog.LevelWarn
-	case status >= 400:
-		level = slog.LevelInfo
 	}
 	s.log.LogAttrs(c.UserContext(), level, "http request",
-		slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
-		slog.String("route", template), slog.String("path", c.Path()), slog.Int("status", status),
+		slog.String("request_id", requestID(c)), slog.String("method", shortened(c.Method())),
+		slog.String("route", template), slog.String("path", shortened(c.Path())), slog.Int("status", status),
 		slog.Duration("duration", elapsed), slog.Int("bytes", len(c.Response().Body())),
 		slog.String("remote", c.IP()))
 	return nil
@@ -88,10 +88,21 @@ func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.LogAttrs(c.UserContext(), slog.LevelError, "handler panicked",
-				slog.String("request_id", requestID(c)), slog.String("path", c.Path()),
+				slog.String("request_id", requestID(c)), slog.String("path", shortened(c.Path())),
 				slog.String("panic", fmt.Sprint(r)), slog.String("stack", string(debug.Stack())))
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
 	return c.Next()
+}
+
+// maxLogged is the most of a text from outside (a path, a method) that goes into a log line.
+const maxLogged = 200
+
+// shortened returns s, from outside, fit for a log line: valid UTF-8, at most maxLogged bytes.
+func shortened(s string) string {
+	if len(s) > maxLogged {
+		s = s[:maxLogged] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -80,8 +80,8 @@ func (s *Server) writeError(c *fiber.Ctx, err error) error {
 	}
 	if internal {
 		s.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
-			slog.String("request_id", p.RequestID), slog.String("method", c.Method()),
-			slog.String("path", c.Path()), slog.String("error", err.Error()))
+			slog.String("request_id", p.RequestID), slog.String("method", shortened(c.Method())),
+			slog.String("path", shortened(c.Path())), slog.String("error", err.Error()))
 	}
 	return writeProblem(c, p)
 }
