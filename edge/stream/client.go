@@ -9,8 +9,9 @@ import (
 
 // Close codes of RFC 6455 the hub sends.
 const (
-	closeGoingAway = 1001 // the hub stops
-	closePolicy    = 1008 // the client broke a limit
+	closeGoingAway   = 1001 // the hub stops
+	closeInvalidData = 1007 // the client sent a text frame that is not UTF-8 (RFC 6455 §7.4.1)
+	closePolicy      = 1008 // the client broke a limit
 )
 
 // wire is what a client's writer writes to: a websocket connection, or a sink in tests.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -158,6 +159,12 @@ func (r *reader) loop(ctx context.Context) {
 		}
 		if typ != websocket.TextMessage {
 			r.c.enqueueFrame(newProtoError("", CodeBadJSON, "send JSON in text frames").frame(), frameError)
+			continue
+		}
+		if !utf8.Valid(r.buf.Bytes()) { // RFC 6455 §8.1: a text frame must be UTF-8; close 1007
+			if r.c.close(closeInvalidData, "text frames must be valid UTF-8", true) {
+				r.h.metrics.dropped.WithLabelValues(dropInvalidUTF8).Inc()
+			}
 			continue
 		}
 		r.handle(ctx, r.buf.Bytes())

@@ -342,6 +342,16 @@ func TestMessageTooBig(t *testing.T) {
 	eventually(t, "drop counted", func() bool { return droppedClients(h, dropTooBig) == 1 })
 }
 
+// TestInvalidUTF8: a text frame that is not UTF-8 closes the connection with 1007 (RFC 6455).
+func TestInvalidUTF8(t *testing.T) {
+	h, _ := runHub(t)
+	url, _ := serveHub(t, h, nil)
+	c := dial(t, url)
+	c.sendRaw("{\"type\":\"ping\",\"at\":\"\xff\xfe\"}")
+	c.expectClose(websocket.CloseInvalidFramePayloadData)
+	eventually(t, "drop counted", func() bool { return droppedClients(h, dropInvalidUTF8) == 1 })
+}
+
 // TestFlooding: a client sending faster than the inbound rate is closed with 1008.
 func TestFlooding(t *testing.T) {
 	h, _ := runHub(t, WithClock(fixedClock), WithInboundRate(1, 5)) // the clock stands still: no refill

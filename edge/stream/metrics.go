@@ -13,6 +13,7 @@ const (
 	dropTooSlow     = "too_slow"        // its queue overflowed: close 4000
 	dropTooBig      = "message_too_big" // it sent more than the message limit: close 1008
 	dropFlooding    = "flooding"        // it sent faster than the inbound rate: close 1008
+	dropInvalidUTF8 = "invalid_utf8"    // it sent a text frame that is not UTF-8: close 1007
 	dropIdle        = "idle"            // no message or pong within the idle timeout
 	dropWriteFailed = "write_failed"    // a write failed or timed out
 )
