@@ -61,18 +61,15 @@ func (a allowIndex) methods(path string) string {
 	return strings.Join(ms, ", ")
 }
 
-// knownMethods are the methods fiber routes; it answers any other with a plain-text 400 before
-// the middleware runs, so refuseUnknownMethods answers them first.
-var knownMethods = fiber.DefaultMethods
-
 // refuseUnknownMethods puts a guard before fiber's handler: a request whose method fiber does
-// not know (PROPFIND, FOO) gets a 405 problem with the Allow header of its path, or a 404
-// problem when no route takes its path.
+// not know (PROPFIND, FOO; fiber routes only fiber.DefaultMethods and answers any other with a
+// plain-text 400 before the middleware runs) gets a 405 problem with the Allow header of its
+// path, or a 404 problem when no route takes its path.
 func (s *Server) refuseUnknownMethods() {
 	srv := s.app.Server()
 	next := srv.Handler
 	srv.Handler = func(rc *fasthttp.RequestCtx) {
-		if slices.Contains(knownMethods, string(rc.Method())) {
+		if slices.Contains(fiber.DefaultMethods, string(rc.Method())) {
 			next(rc)
 			return
 		}
@@ -93,26 +90,16 @@ func (s *Server) refuseMethod(rc *fasthttp.RequestCtx) {
 		rc.Response.Header.Set(fiber.HeaderAllow, allow)
 	}
 	p.Instance, p.RequestID = path, id
-	body, err := json.Marshal(p)
-	if err != nil { // a Problem always marshals
-		body = []byte(`{"status":405}`)
-	}
+	body, _ := json.Marshal(p) // a Problem of strings and numbers always marshals
 	rc.Response.Header.Set(headerRequestID, id)
 	rc.Response.Header.Set(fiber.HeaderXContentTypeOptions, headerNoSniff)
 	rc.SetContentType(rest.ProblemContentType)
 	rc.SetStatusCode(p.Status)
 	rc.SetBody(body)
-	s.log.LogAttrs(rc, slog.LevelInfo, "http request", slog.String("request_id", id),
-		slog.String("method", shorten(string(rc.Method()), 32)), slog.String("route", "unmatched"),
-		slog.String("path", path), slog.Int("status", p.Status))
-}
-
-// shorten cuts s to n bytes, marking the cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	// At debug, as every client mistake (the access log in observe).
+	s.log.LogAttrs(rc, slog.LevelDebug, "http request", slog.String("request_id", id),
+		slog.String("method", shortened(string(rc.Method()))), slog.String("route", "unmatched"),
+		slog.String("path", shortened(path)), slog.Int("status", p.Status))
 }
 
 // methodProblem is the problem of a method the route does not take.

@@ -121,7 +121,7 @@ func queryValue(q rest.Param, v json.RawMessage) (string, string) {
 	return strings.TrimSpace(s), ""
 }
 
-// run decodes the call's data and runs its operation.
+// runOperation decodes the request's data into the operation's Input and runs it.
 func (s *Server) runOperation(ctx context.Context, op *operation.Operation, t target, data []byte, actor, requestID string) (int, any, error) {
 	in, err := input(op, t, data)
 	if err != nil {
