@@ -140,9 +140,7 @@ func (b *Bus) Ping(ctx context.Context) error {
 	if !b.nc.IsConnected() {
 		return ErrDisconnected
 	}
-	if _, err := b.js.AccountInfo(ctx); err != nil {
-		return fmt.Errorf("jetstream account info: %w", err)
-	}
+	// One JetStream request: looking the stream up also proves JetStream answers.
 	if err := b.CheckStream(ctx); err != nil {
 		return err
 	}
