@@ -55,8 +55,8 @@ func (o handlerOptions) originAllowed(origin, host string) bool {
 	if origin == "" {
 		return true
 	}
-	if slices.Contains(o.origins, origin) {
-		return true
+	if slices.ContainsFunc(o.origins, func(a string) bool { return strings.EqualFold(strings.TrimSuffix(a, "/"), origin) }) {
+		return true // listed, as the API's CORS origins match: any case, a trailing slash or not
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, host)
