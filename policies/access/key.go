@@ -40,13 +40,35 @@ func keyOf(r persistence.Key) Key {
 	}
 }
 
-// Principal is who a request acts for.
+// The kinds of principal.
+const (
+	KindKey   = "key"   // an API key (or AIDA_ADMIN_KEY)
+	KindUser  = "user"  // a person signed in through an OIDC identity provider
+	KindAgent = "agent" // one of AIDA's own agents, inside the process
+)
+
+// Principal is who a request acts for: authenticated by a door, never taken from a header.
 type Principal struct {
-	Name      string // the key's name; AdminKeyName for AIDA_ADMIN_KEY
+	Kind      string // KindKey, KindUser or KindAgent; "" is read as KindKey
+	Name      string // the key's name (AdminKeyName for AIDA_ADMIN_KEY), the user's subject, the agent's name
 	Role      Role
-	KeyID     string // the stored key's ID; "" for AIDA_ADMIN_KEY
+	KeyID     string // the stored key's ID; "" for AIDA_ADMIN_KEY and for other kinds
 	RateLimit int    // the key's own requests per second; 0: none
 }
 
-// Actor is how the principal is written in the timeline: key:<name>.
-func (p Principal) Actor() string { return "key:" + p.Name }
+// Actor is how the principal is written in the timeline: key:<name>, user:<subject> or
+// agent:<name>.
+func (p Principal) Actor() string {
+	kind := p.Kind
+	if kind == "" {
+		kind = KindKey
+	}
+	return kind + ":" + p.Name
+}
+
+// Owner is the owner name of the entities this principal owns: its name (a key named
+// ann@example.com owns the leads whose owner is ann@example.com).
+func (p Principal) Owner() string { return p.Name }
+
+// Valid reports whether p names someone with a role: the zero Principal is nobody.
+func (p Principal) Valid() bool { return p.Name != "" && p.Role.Allows(Viewer) }

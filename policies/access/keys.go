@@ -104,7 +104,7 @@ func (k *Keys) Revoke(ctx context.Context, ref string) (Key, error) {
 // persistence.ErrUnavailable when the store cannot answer).
 func (k *Keys) Authenticate(ctx context.Context, credential string) (Principal, error) {
 	if k.admin != nil && subtle.ConstantTimeCompare(adminHash(credential), k.admin) == 1 {
-		return Principal{Name: AdminKeyName, Role: Admin}, nil
+		return Principal{Kind: KindKey, Name: AdminKeyName, Role: Admin}, nil
 	}
 	id, secret, err := ParseKey(credential)
 	if err != nil {
@@ -121,7 +121,7 @@ func (k *Keys) Authenticate(ctx context.Context, credential string) (Principal, 
 	case row.Revoked():
 		return Principal{}, fmt.Errorf("key %s: %w", id, errors.Join(ErrRevoked, ErrInvalidKey))
 	}
-	return Principal{Name: row.Name, Role: Role(row.Role), KeyID: row.ID, RateLimit: row.RateLimit}, nil
+	return Principal{Kind: KindKey, Name: row.Name, Role: Role(row.Role), KeyID: row.ID, RateLimit: row.RateLimit}, nil
 }
 
 // checkSpec checks a new key's name, role and rate limit.

@@ -113,8 +113,8 @@ func TestAuthenticate(t *testing.T) {
 		want             access.Principal
 		err              error
 	}{
-		{"stored key", token, access.Principal{Name: "dash", Role: access.Viewer, KeyID: viewer.ID, RateLimit: 5}, nil},
-		{"admin key", adminKey, access.Principal{Name: access.AdminKeyName, Role: access.Admin}, nil},
+		{"stored key", token, access.Principal{Kind: access.KindKey, Name: "dash", Role: access.Viewer, KeyID: viewer.ID, RateLimit: 5}, nil},
+		{"admin key", adminKey, access.Principal{Kind: access.KindKey, Name: access.AdminKeyName, Role: access.Admin}, nil},
 		{"admin key, one character short", adminKey[1:], access.Principal{}, access.ErrMalformed},
 		{"wrong secret", "aida_" + id + "_" + flipped + secret[1:], access.Principal{}, access.ErrInvalidKey},
 		{"unknown id", "aida_zzzzzzzz_" + secret, access.Principal{}, access.ErrInvalidKey},
