@@ -157,6 +157,9 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 			return errorReply(err)
 		}
 	}
+	if err := a.inScope(cmd); err != nil {
+		return errorReply(err)
+	}
 	events, stale, err := a.b.decide(a.state, a.id, cmd, now)
 	if err != nil {
 		return errorReply(err)
@@ -172,6 +175,19 @@ func (a *shell[S]) handle(cmd *aidapb.Command) (reply *aidapb.Reply) {
 		return errorReply(err)
 	}
 	return a.view(created)
+}
+
+// inScope refuses a command scoped to an owner (Command.scope_owner) for an entity that
+// exists and belongs to someone else.
+func (a *shell[S]) inScope(cmd *aidapb.Command) error {
+	scope := cmd.GetScopeOwner()
+	if scope == "" || !a.state.ProtoReflect().IsValid() {
+		return nil
+	}
+	if owner := a.b.Index(a.state).Owner; owner != "" && owner != scope {
+		return fault.New(fault.Forbidden, "this %s belongs to %s; only its owner or a manager may work on it", a.b.Kind, owner)
+	}
+	return nil
 }
 
 // load reads the snapshot, or starts empty for a fresh ID.

@@ -26,14 +26,16 @@ const (
 type Error_Code int32
 
 const (
-	Error_CODE_UNSPECIFIED Error_Code = 0
-	Error_CODE_NOT_FOUND   Error_Code = 1 // the entity does not exist
-	Error_CODE_INVALID     Error_Code = 2 // a field is invalid (fields says which)
-	Error_CODE_TRANSITION  Error_Code = 3 // the state does not allow this command
-	Error_CODE_CONFLICT    Error_Code = 4 // a concurrent write won; retry
-	Error_CODE_DUPLICATE   Error_Code = 5 // a unique key (a lead's email) is taken
-	Error_CODE_UNAVAILABLE Error_Code = 6 // the store or the actor is overloaded or down
-	Error_CODE_INTERNAL    Error_Code = 7
+	Error_CODE_UNSPECIFIED     Error_Code = 0
+	Error_CODE_NOT_FOUND       Error_Code = 1 // the entity does not exist
+	Error_CODE_INVALID         Error_Code = 2 // a field is invalid (fields says which)
+	Error_CODE_TRANSITION      Error_Code = 3 // the state does not allow this command
+	Error_CODE_CONFLICT        Error_Code = 4 // a concurrent write won; retry
+	Error_CODE_DUPLICATE       Error_Code = 5 // a unique key (a lead's email) is taken
+	Error_CODE_UNAVAILABLE     Error_Code = 6 // the store or the actor is overloaded or down
+	Error_CODE_INTERNAL        Error_Code = 7
+	Error_CODE_UNAUTHENTICATED Error_Code = 8 // no valid credentials came with the request
+	Error_CODE_FORBIDDEN       Error_Code = 9 // the principal's role or ownership does not allow it
 )
 
 // Enum value maps for Error_Code.
@@ -47,16 +49,20 @@ var (
 		5: "CODE_DUPLICATE",
 		6: "CODE_UNAVAILABLE",
 		7: "CODE_INTERNAL",
+		8: "CODE_UNAUTHENTICATED",
+		9: "CODE_FORBIDDEN",
 	}
 	Error_Code_value = map[string]int32{
-		"CODE_UNSPECIFIED": 0,
-		"CODE_NOT_FOUND":   1,
-		"CODE_INVALID":     2,
-		"CODE_TRANSITION":  3,
-		"CODE_CONFLICT":    4,
-		"CODE_DUPLICATE":   5,
-		"CODE_UNAVAILABLE": 6,
-		"CODE_INTERNAL":    7,
+		"CODE_UNSPECIFIED":     0,
+		"CODE_NOT_FOUND":       1,
+		"CODE_INVALID":         2,
+		"CODE_TRANSITION":      3,
+		"CODE_CONFLICT":        4,
+		"CODE_DUPLICATE":       5,
+		"CODE_UNAVAILABLE":     6,
+		"CODE_INTERNAL":        7,
+		"CODE_UNAUTHENTICATED": 8,
+		"CODE_FORBIDDEN":       9,
 	}
 )
 
@@ -90,11 +96,14 @@ func (Error_Code) EnumDescriptor() ([]byte, []int) {
 // Command is what an entity actor receives: one body, who asked, and a request ID for tracing.
 type Command struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
-	Actor     string                 `protobuf:"bytes,1,opt,name=actor,proto3" json:"actor,omitempty"` // who asked: "api", "user:<id>", "agent:<name>"
+	Actor     string                 `protobuf:"bytes,1,opt,name=actor,proto3" json:"actor,omitempty"` // the authenticated principal who asked: "key:<name>", "user:<subject>", "agent:<name>"
 	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	Id        string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`             // the entity the command is for; the shell relies on it, not on activation order
 	Fresh     bool                   `protobuf:"varint,4,opt,name=fresh,proto3" json:"fresh,omitempty"`      // the caller generated id just now (UUIDv7) for a create: skip loading a snapshot
 	Deadline  *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=deadline,proto3" json:"deadline,omitempty"` // the caller stops waiting then; the actor drops late commands
+	// When set, the entity answers FORBIDDEN unless its owner is this name or it has no owner:
+	// a rep works on the entities they own and on unowned ones (owner scoping).
+	ScopeOwner string `protobuf:"bytes,6,opt,name=scope_owner,json=scopeOwner,proto3" json:"scope_owner,omitempty"`
 	// Types that are valid to be assigned to Body:
 	//
 	//	*Command_Get
@@ -196,6 +205,13 @@ func (x *Command) GetDeadline() *timestamppb.Timestamp {
 		return x.Deadline
 	}
 	return nil
+}
+
+func (x *Command) GetScopeOwner() string {
+	if x != nil {
+		return x.ScopeOwner
+	}
+	return ""
 }
 
 func (x *Command) GetBody() isCommand_Body {
@@ -2938,14 +2954,16 @@ var File_aida_v1_command_proto protoreflect.FileDescriptor
 
 const file_aida_v1_command_proto_rawDesc = "" +
 	"\n" +
-	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\x86\x10\n" +
+	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xa7\x10\n" +
 	"\aCommand\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\tR\x05actor\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12\x0e\n" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12\x14\n" +
 	"\x05fresh\x18\x04 \x01(\bR\x05fresh\x126\n" +
-	"\bdeadline\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12 \n" +
+	"\bdeadline\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x1f\n" +
+	"\vscope_owner\x18\x06 \x01(\tR\n" +
+	"scopeOwner\x12 \n" +
 	"\x03get\x18\n" +
 	" \x01(\v2\f.aida.v1.GetH\x00R\x03get\x129\n" +
 	"\fset_autonomy\x18\v \x01(\v2\x14.aida.v1.SetAutonomyH\x00R\vsetAutonomy\x12-\n" +
@@ -3170,11 +3188,11 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\acreated\x18\x04 \x01(\bR\acreated\x12$\n" +
 	"\x05error\x18\x05 \x01(\v2\x0e.aida.v1.ErrorR\x05error\x12\x14\n" +
 	"\x05stale\x18\x06 \x01(\bR\x05staleB\x06\n" +
-	"\x04view\"\xa5\x02\n" +
+	"\x04view\"\xd3\x02\n" +
 	"\x05Error\x12'\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x13.aida.v1.Error.CodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12/\n" +
-	"\x06fields\x18\x03 \x03(\v2\x17.aida.v1.FieldViolationR\x06fields\"\xa7\x01\n" +
+	"\x06fields\x18\x03 \x03(\v2\x17.aida.v1.FieldViolationR\x06fields\"\xd5\x01\n" +
 	"\x04Code\x12\x14\n" +
 	"\x10CODE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCODE_NOT_FOUND\x10\x01\x12\x10\n" +
@@ -3183,7 +3201,9 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\rCODE_CONFLICT\x10\x04\x12\x12\n" +
 	"\x0eCODE_DUPLICATE\x10\x05\x12\x14\n" +
 	"\x10CODE_UNAVAILABLE\x10\x06\x12\x11\n" +
-	"\rCODE_INTERNAL\x10\a\"@\n" +
+	"\rCODE_INTERNAL\x10\a\x12\x18\n" +
+	"\x14CODE_UNAUTHENTICATED\x10\b\x12\x12\n" +
+	"\x0eCODE_FORBIDDEN\x10\t\"@\n" +
 	"\x0eFieldViolation\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessageB$Z\"github.com/aidacrm/aida/api/aidapbb\x06proto3"

@@ -22,6 +22,10 @@ const (
 	Duplicate   = aidapb.Error_CODE_DUPLICATE   // 409: a unique key is taken
 	Unavailable = aidapb.Error_CODE_UNAVAILABLE // 503: overloaded or store down; retry later
 	Internal    = aidapb.Error_CODE_INTERNAL    // 500: a bug
+	// Unauthenticated: 401, the request carries no valid credentials.
+	Unauthenticated = aidapb.Error_CODE_UNAUTHENTICATED
+	// Forbidden: 403, the principal's role or ownership does not allow the operation.
+	Forbidden = aidapb.Error_CODE_FORBIDDEN
 )
 
 // Field names one invalid field and what a person should do about it.

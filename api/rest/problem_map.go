@@ -28,7 +28,7 @@ func ProblemOf(err error) (p Problem, internal bool) {
 }
 
 // FaultProblem maps a fault code to its status: NotFound 404, Invalid 422 (with the fields),
-// Transition, Conflict and Duplicate 409, Unavailable 503, anything else 500.
+// Transition, Conflict and Duplicate 409, Unauthenticated 401, Forbidden 403, Unavailable 503, anything else 500.
 func FaultProblem(e *fault.Error) Problem {
 	var p Problem
 	switch e.Code {
@@ -45,6 +45,10 @@ func FaultProblem(e *fault.Error) Problem {
 		p = newProblem(http.StatusConflict, "conflict", "Conflict", e.Message)
 	case fault.Duplicate:
 		p = newProblem(http.StatusConflict, "duplicate", "Duplicate", e.Message)
+	case fault.Unauthenticated:
+		p = newProblem(http.StatusUnauthorized, "unauthenticated", "Sign in first", e.Message)
+	case fault.Forbidden:
+		p = newProblem(http.StatusForbidden, "forbidden", "Not allowed", e.Message)
 	case fault.Unavailable:
 		p = newProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", e.Message)
 	default:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aidacrm/aida/policies/access"
 	"slices"
 	"strings"
 
@@ -122,12 +123,12 @@ func queryValue(q rest.Param, v json.RawMessage) (string, string) {
 }
 
 // runOperation decodes the request's data into the operation's Input and runs it.
-func (s *Server) runOperation(ctx context.Context, op *operation.Operation, t target, data []byte, actor, requestID string) (int, any, error) {
+func (s *Server) runOperation(ctx context.Context, op *operation.Operation, t target, data []byte, p access.Principal, requestID string) (int, any, error) {
 	in, err := input(op, t, data)
 	if err != nil {
 		return 0, nil, err
 	}
-	in.Actor, in.RequestID = actor, requestID
+	in.Principal, in.ScopeOwner, in.RequestID = p, operation.ScopeOf(p, s.cfg.scopeReps), requestID
 	res, err := op.Run(ctx, s.entities, in)
 	if err != nil {
 		return 0, nil, err

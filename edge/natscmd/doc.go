@@ -30,9 +30,11 @@
 // Commands without a REST body (get, restore) take no data, null or {}; archive, stop_sequence,
 // clear_flag and timeline take their REST query parameters as data fields, and the commands of
 // a route with a path parameter other than the id (task_id, draft_id, a flag's or milestone's
-// name) take it as one more data field, of the same name. The Aida-Actor header names who asks
-// (journaled as the command's actor and a note's author; default "nats"); Aida-Request-Id is
-// echoed, or one is made.
+// name) take it as one more data field, of the same name. The Authorization header carries the
+// caller's credentials, "Bearer <key>", checked and authorized exactly as REST does (the
+// operation table's role, autonomy limits, owner scoping); the principal is journaled as the
+// command's actor (key:<name>). Without credentials, a command answers 401; with a role too
+// low, 403. Aida-Request-Id is echoed, or one is made.
 //
 // # Replies
 //

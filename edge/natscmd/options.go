@@ -1,6 +1,7 @@
 package natscmd
 
 import (
+	"github.com/aidacrm/aida/policies/access"
 	"log/slog"
 	"time"
 
@@ -23,6 +24,8 @@ type config struct {
 	drainTimeout time.Duration
 	log          *slog.Logger
 	newID        func() string
+	auth         access.Authenticator // nil: every credential is refused
+	scopeReps    bool
 }
 
 func defaults() config {
@@ -81,4 +84,15 @@ func WithNewID(f func() string) Option {
 			c.newID = f
 		}
 	}
+}
+
+// WithAuthenticator sets what checks the credentials a request carries in its Authorization
+// header ("Bearer <key>"). Without it, every operation but the public ones answers 401.
+func WithAuthenticator(a access.Authenticator) Option {
+	return func(c *config) { c.auth = a }
+}
+
+// WithScopeReps limits reps to the entities they own and unowned ones, as REST does.
+func WithScopeReps(on bool) Option {
+	return func(c *config) { c.scopeReps = on }
 }

@@ -13,17 +13,17 @@ import (
 
 // Subjects, headers and the queue group of the protocol.
 const (
-	SubjectPrefix    = "aida.cmd"        // requests go to SubjectPrefix.<kind>.<id>
-	Queue            = "aida"            // the queue group every node subscribes in
-	NewID            = "new"             // the id of the subject of a create
-	HeaderActor      = "Aida-Actor"      // who asks; default "nats"
-	HeaderRequestID  = "Aida-Request-Id" // echoed on the reply; made when absent
-	HeaderStatus     = "Status"          // the reply's status, as in Reply.Status
-	DefaultActor     = "nats"            // the actor of commands without an Aida-Actor header
-	maxHeader        = 128               // the longest Aida-Actor or Aida-Request-Id
-	contentJSON      = "application/json"
-	headerType       = "Content-Type"
-	headerRetryAfter = "Retry-After" // "1" on a 503, as in REST
+	SubjectPrefix = "aida.cmd" // requests go to SubjectPrefix.<kind>.<id>
+	Queue         = "aida"     // the queue group every node subscribes in
+	NewID         = "new"      // the id of the subject of a create
+	// HeaderAuthorization carries the caller's credentials, "Bearer <key>", as in REST.
+	HeaderAuthorization = "Authorization"
+	HeaderRequestID     = "Aida-Request-Id" // echoed on the reply; made when absent
+	HeaderStatus        = "Status"          // the reply's status, as in Reply.Status
+	maxHeader           = 128               // the longest Aida-Request-Id
+	contentJSON         = "application/json"
+	headerType          = "Content-Type"
+	headerRetryAfter    = "Retry-After" // "1" on a 503, as in REST
 )
 
 // The entity kinds.

@@ -147,18 +147,15 @@ func (s *Server) run(ctx context.Context, msg *nats.Msg, requestID string) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	actor := DefaultActor
+	var header string
 	if msg.Header != nil {
-		if a := msg.Header.Get(HeaderActor); a != "" {
-			if !validHeader(a) {
-				var fs fault.Fields
-				fs.Add(HeaderActor, "must be at most %d visible ASCII characters", maxHeader)
-				return 0, nil, fs.Err()
-			}
-			actor = a
-		}
+		header = msg.Header.Get(HeaderAuthorization)
 	}
-	return s.runOperation(ctx, &op, t, req.Data, actor, requestID)
+	p, err := operation.Authenticate(ctx, s.cfg.auth, header)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.runOperation(ctx, &op, t, req.Data, p, requestID)
 }
 
 // requestID returns the request's Aida-Request-Id, or a new one.

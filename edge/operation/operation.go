@@ -40,8 +40,11 @@ type Input struct {
 	Param     string            // the value of the path parameter Operation.Param
 	Query     map[string]string // the documented query parameters that were given, trimmed
 	Body      []byte            // the JSON body; nil when absent
-	Actor     string            // who asks, for the journal
-	RequestID string
+	Principal access.Principal  // who asks, as the door authenticated them; the journal's actor
+	// ScopeOwner, when set, limits the call to entities owned by this name or by nobody
+	// (ScopeOf: a rep's own work).
+	ScopeOwner string
+	RequestID  string
 }
 
 // Result is a success: the status, the JSON body and, for a create, the new entity's URL.
@@ -77,10 +80,15 @@ type Operation struct {
 // Creates reports whether the operation makes a new entity (its NATS subject's id is "new").
 func (op *Operation) Creates() bool { return op.Call != nil && !strings.Contains(op.Path, "{id}") }
 
-// Run decodes the input and runs the call.
+// Run authorizes the input's principal (Authorize), decodes the input, checks the autonomy
+// level it asks for against the principal's role, and runs the call with the principal as the
+// journal's actor.
 func (op *Operation) Run(ctx context.Context, e Entities, in Input) (Result, error) {
 	if op.Call == nil {
 		return Result{}, fault.New(fault.Internal, "%s %s has no entity call", op.Method, op.Path)
+	}
+	if err := Authorize(op, in.Principal); err != nil {
+		return Result{}, err
 	}
 	var cmd *aidapb.Command
 	if op.Decode != nil {
@@ -88,10 +96,15 @@ func (op *Operation) Run(ctx context.Context, e Entities, in Input) (Result, err
 		if cmd, err = op.Decode(in); err != nil {
 			return Result{}, err
 		}
-		cmd.Actor, cmd.RequestId = in.Actor, in.RequestID
-		if note := cmd.GetAddNote(); note != nil {
-			note.Author = in.Actor
+		if err := checkLevel(cmd, in.Principal); err != nil {
+			return Result{}, err
 		}
+		cmd.Actor, cmd.RequestId, cmd.ScopeOwner = in.Principal.Actor(), in.RequestID, in.ScopeOwner
+		if note := cmd.GetAddNote(); note != nil {
+			note.Author = cmd.Actor
+		}
+	} else if err := inScope(ctx, e, op, in); err != nil {
+		return Result{}, err
 	}
 	return op.Call(ctx, e, op, in, cmd)
 }

@@ -24,3 +24,10 @@ var ErrBadKeySpec = errors.New("bad key")
 
 // ErrWeakAdminKey: AIDA_ADMIN_KEY is set but too short or not a plain token.
 var ErrWeakAdminKey = errors.New("weak admin key")
+
+// ErrInvalidToken: a bearer token (an OIDC JWT) is not valid: malformed, badly signed, expired,
+// or for another issuer or audience.
+var ErrInvalidToken = errors.New("invalid token")
+
+// ErrNoRole: the credential is valid but grants no AIDA role.
+var ErrNoRole = errors.New("no role")

@@ -72,3 +72,9 @@ func (p Principal) Owner() string { return p.Name }
 
 // Valid reports whether p names someone with a role: the zero Principal is nobody.
 func (p Principal) Valid() bool { return p.Name != "" && p.Role.Allows(Viewer) }
+
+// Authenticator turns a presented credential (what Bearer returned) into its principal. Keys
+// is one; a door may try several (API keys, OIDC tokens).
+type Authenticator interface {
+	Authenticate(ctx context.Context, credential string) (Principal, error)
+}

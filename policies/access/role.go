@@ -37,3 +37,18 @@ func ParseRole(s string) (Role, error) {
 	}
 	return "", fmt.Errorf("%w: %q; a key's role is viewer, rep, manager or admin", ErrBadRole, s)
 }
+
+// MaxAutonomy is the highest autonomy level a principal of role r may grant an entity: a rep
+// up to L3 (the agent acts within limits), a manager L4, an admin L5 (autonomous, a human on
+// the loop). Viewers and the public grant none.
+func MaxAutonomy(r Role) int32 {
+	switch r {
+	case Rep:
+		return 3
+	case Manager:
+		return 4
+	case Admin:
+		return 5
+	}
+	return 0
+}
