@@ -34,6 +34,9 @@ type Config struct {
 	// CORSOrigins are the origins (CheckOrigin) whose pages may call the API from a browser;
 	// requests from other origins get no CORS headers. None by default.
 	CORSOrigins []string
+	// ScopeReps limits reps to the entities they own and unowned ones; managers and admins
+	// work on every entity either way.
+	ScopeReps bool
 }
 
 // DefaultConfig returns the configuration with every default.

@@ -29,19 +29,5 @@ func entityID(c *fiber.Ctx, kind string) (string, error) {
 	return id, nil
 }
 
-// actorOf returns who asks: "user:<X-User-ID>", or "api" without the header.
-func actorOf(c *fiber.Ctx) (string, error) {
-	user := c.Get(headerUserID)
-	if user == "" {
-		return "api", nil
-	}
-	if !validToken(user) {
-		var fs fault.Fields
-		fs.Add(headerUserID, "must be at most %d visible ASCII characters", maxHeaderID)
-		return "", fs.Err()
-	}
-	return "user:" + user, nil
-}
-
 // trimmedQuery returns the query parameter name without surrounding space.
 func trimmedQuery(c *fiber.Ctx, name string) string { return strings.TrimSpace(c.Query(name)) }

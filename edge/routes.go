@@ -104,11 +104,8 @@ func (s *Server) operation(op operation.Operation) fiber.Handler {
 				in.Query[q.Name] = v
 			}
 		}
-		actor, err := actorOf(c)
-		if err != nil {
-			return err
-		}
-		in.Actor = actor
+		in.Principal = principal(c)
+		in.ScopeOwner = operation.ScopeOf(in.Principal, s.cfg.ScopeReps)
 		ctx, cancel := s.requestContext(c)
 		defer cancel()
 		res, err := op.Run(ctx, s.entities, in)
