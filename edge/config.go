@@ -3,11 +3,13 @@ package edge
 import (
 	"errors"
 	"fmt"
-	"github.com/aidacrm/aida/edge/stream"
 	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/aidacrm/aida/edge/stream"
+	"github.com/aidacrm/aida/policies/access"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -37,6 +39,12 @@ type Config struct {
 	// ScopeReps limits reps to the entities they own and unowned ones; managers and admins
 	// work on every entity either way.
 	ScopeReps bool
+	// MetricsToken, when set, opens /readyz and /metrics to "Authorization: Bearer <token>"
+	// (AIDA_METRICS_TOKEN), for a Prometheus that cannot hold an API key. Loopback clients need
+	// no credentials for them either way.
+	MetricsToken string
+	// SessionTTL is how long a browser session lasts (default access.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // DefaultConfig returns the configuration with every default.
@@ -89,6 +97,12 @@ type Deps struct {
 	Now        func() time.Time // the clock of the stats (default time.Now)
 	// Hub, when set, serves GET /api/v1/stream; without it the route answers 503.
 	Hub *stream.Hub
+	// Keys holds the API keys: it checks them and the browser sessions it signs, and serves
+	// /api/v1/keys and /api/v1/session. Nil: no key and no session is accepted.
+	Keys *access.Keys
+	// Auth checks the credential of an Authorization header; nil: Keys. The system chains
+	// Keys with an OIDC verifier when one is configured.
+	Auth access.Authenticator
 }
 
 // ErrNoEntities: Deps.Entities is nil.
@@ -117,6 +131,9 @@ func (d Deps) withDefaults() (Deps, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Auth == nil && d.Keys != nil {
+		d.Auth = d.Keys
 	}
 	return d, nil
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/aidacrm/aida/persistence/sqlite"
+	"github.com/aidacrm/aida/policies/access"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +123,7 @@ func (b *syncBuffer) String() string {
 // harness is a server over a fake, with its registry and its log.
 type harness struct {
 	srv  *Server
+	keys *access.Keys
 	fake *fakeEntities
 	reg  *prometheus.Registry
 	logs *syncBuffer
@@ -128,9 +132,10 @@ type harness struct {
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
 	h := &harness{fake: &fakeEntities{}, reg: prometheus.NewRegistry(), logs: &syncBuffer{}}
+	h.keys = testKeys(t)
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := New(cfg, Deps{Entities: h.fake, Logger: logger, Registerer: h.reg, Gatherer: h.reg,
-		NewID: func() string { return "generated-id" }})
+		NewID: func() string { return "generated-id" }, Keys: h.keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,11 +171,15 @@ func (h *harness) do(t *testing.T, method, path, body string, header ...string) 
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+testAdminKey) // an empty Authorization in header sends none
 	for i := 0; i+1 < len(header); i += 2 {
 		if header[i] == "Host" {
 			req.Host = header[i+1]
 		}
 		req.Header.Set(header[i], header[i+1])
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+		}
 	}
 	res, err := h.srv.App().Test(req, -1)
 	if err != nil {
@@ -198,4 +207,23 @@ func wantProblem(t *testing.T, r response, status int) map[string]any {
 		t.Fatalf("incomplete problem: %s", r.body)
 	}
 	return p
+}
+
+// testAdminKey is the harness's AIDA_ADMIN_KEY: every request of do carries it unless told
+// otherwise.
+const testAdminKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978"
+
+// testKeys returns Keys over a fresh SQLite store, with testAdminKey as AIDA_ADMIN_KEY.
+func testKeys(t *testing.T) *access.Keys {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "aida.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	keys, err := access.New(st, testAdminKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"github.com/aidacrm/aida/edge/operation"
 	"math"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ const maxPage = 500
 
 // listQuery reads the parameters every list takes (owner, sort, limit, cursor) and the one
 // naming the status column (status, stage or lifecycle), checked against allowed.
-func listQuery(c *fiber.Ctx, kind, statusParam string, allowed []string, fs *fault.Fields) persistence.Query {
+func (s *Server) listQuery(c *fiber.Ctx, kind, statusParam string, allowed []string, fs *fault.Fields) persistence.Query {
 	q := persistence.Query{Kind: kind, Owner: trimmedQuery(c, "owner"), Cursor: trimmedQuery(c, "cursor"),
 		Sort: rest.DecodeSort(kind, c.Query("sort"), fs)}
 	if v := strings.ToLower(trimmedQuery(c, statusParam)); v != "" {
@@ -32,6 +33,7 @@ func listQuery(c *fiber.Ctx, kind, statusParam string, allowed []string, fs *fau
 		q.Status = v
 	}
 	q.Limit = intParam(c, "limit", 0, 1, maxPage, fs)
+	q.VisibleTo = operation.ScopeOf(principal(c), s.cfg.ScopeReps)
 	return q
 }
 
@@ -66,7 +68,7 @@ func boolParam(c *fiber.Ctx, name string, fs *fault.Fields) bool {
 // include_archived=true asks for them.
 func (s *Server) listLeads(c *fiber.Ctx) error {
 	var fs fault.Fields
-	q := listQuery(c, kindLead, "status", rest.LeadStatuses(), &fs)
+	q := s.listQuery(c, kindLead, "status", rest.LeadStatuses(), &fs)
 	q.Source = trimmedQuery(c, "source")
 	if include := boolParam(c, "include_archived", &fs); !include && q.Status == "" {
 		q.ExcludeStatus = "archived"
@@ -100,7 +102,7 @@ func (s *Server) listLeads(c *fiber.Ctx) error {
 // listDeals answers GET /api/v1/deals.
 func (s *Server) listDeals(c *fiber.Ctx) error {
 	var fs fault.Fields
-	q := listQuery(c, kindDeal, "stage", rest.DealStages(), &fs)
+	q := s.listQuery(c, kindDeal, "stage", rest.DealStages(), &fs)
 	if err := fs.Err(); err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func (s *Server) listDeals(c *fiber.Ctx) error {
 // listAccounts answers GET /api/v1/accounts.
 func (s *Server) listAccounts(c *fiber.Ctx) error {
 	var fs fault.Fields
-	q := listQuery(c, kindAccount, "lifecycle", rest.Lifecycles(), &fs)
+	q := s.listQuery(c, kindAccount, "lifecycle", rest.Lifecycles(), &fs)
 	if err := fs.Err(); err != nil {
 		return err
 	}

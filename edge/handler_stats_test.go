@@ -20,9 +20,9 @@ import (
 // newStatsHarness is newHarness with a fixed clock, so that overviews age only when a test says.
 func newStatsHarness(t *testing.T, now *atomic.Pointer[time.Time]) *harness {
 	t.Helper()
-	h := &harness{fake: &fakeEntities{}, reg: prometheus.NewRegistry(), logs: &syncBuffer{}}
+	h := &harness{fake: &fakeEntities{}, reg: prometheus.NewRegistry(), logs: &syncBuffer{}, keys: testKeys(t)}
 	srv, err := New(Config{}, Deps{Entities: h.fake, Logger: slog.New(slog.NewJSONHandler(h.logs, nil)),
-		Registerer: h.reg, Gatherer: h.reg, Now: func() time.Time { return *now.Load() }})
+		Registerer: h.reg, Gatherer: h.reg, Now: func() time.Time { return *now.Load() }, Keys: h.keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func TestWorkRoutes(t *testing.T) {
 				return replyOf(kind, id), nil
 			}
 			method, _, _ := strings.Cut(tc.route, " ")
-			r := h.do(t, method, tc.path, tc.body, "X-Request-ID", "req-1", "X-User-ID", "u42")
+			r := h.do(t, method, tc.path, tc.body, "X-Request-ID", "req-1", "X-User-ID", "u42") // X-User-ID is not read
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
 			}
@@ -127,7 +127,7 @@ func TestWorkRoutes(t *testing.T) {
 			if bodyName(got) != tc.wantBody || !tc.check(got) {
 				t.Errorf("command %v, want a %s", got, tc.wantBody)
 			}
-			if got.Actor != "user:u42" || got.RequestId != "req-1" {
+			if got.Actor != "key:AIDA_ADMIN_KEY" || got.RequestId != "req-1" {
 				t.Errorf("actor %q request id %q", got.Actor, got.RequestId)
 			}
 		})
@@ -147,7 +147,7 @@ func TestStartOnboarding(t *testing.T) {
 	h.fake.onboard = func(ctx context.Context, id string, cmd *aidapb.Command) (*aidapb.Reply, error) {
 		s := cmd.GetStartOnboarding()
 		if _, ok := ctx.Deadline(); !ok || id != accountID || (s.GetPlan().GetDealId() != won && s.GetPlan().GetDealId() != dealID) ||
-			s.GetPlan().GetRequested() != "enterprise" || s.GetReason() != "won" || cmd.Actor != "user:u42" {
+			s.GetPlan().GetRequested() != "enterprise" || s.GetReason() != "won" || cmd.Actor != "key:AIDA_ADMIN_KEY" {
 			t.Errorf("StartOnboarding(%s, %v)", id, cmd)
 		}
 		if s.GetPlan().GetDealId() == dealID {

@@ -30,7 +30,8 @@ var pathParams = regexp.MustCompile(`\{([a-z_]+)\}`)
 // routes registers the middleware and a route for every row of the operation table: rows with
 // an entity call through one handler, the others (lists, stats, the stream, operations) through
 // the handler this server has for them. A row without one is an error. Every request meets
-// the door's rules (door.go) first: its Host, then CORS; writes also requireJSON.
+// the door's rules (door.go) first: its Host, then CORS; then the route's guard (auth.go)
+// authenticates and authorizes it; writes also requireJSON.
 func (s *Server) routes() error {
 	app := s.app
 	app.Use(s.withRequestID, noSniff, s.observe, s.recoverPanic, s.checkHost, s.cors)
@@ -43,9 +44,9 @@ func (s *Server) routes() error {
 		if h == nil {
 			return fmt.Errorf("edge: no handler for operation %s (%s %s)", op.Doc.ID, op.Method, op.Path)
 		}
-		chain := []fiber.Handler{matched, h}
+		chain := []fiber.Handler{matched, s.guard(op), h}
 		if op.Method != fiber.MethodGet {
-			chain = []fiber.Handler{matched, requireJSON, h}
+			chain = []fiber.Handler{matched, s.guard(op), requireJSON, h}
 		}
 		app.Add(op.Method, pathParams.ReplaceAllString(op.Path, ":$1"), chain...)
 	}
@@ -65,6 +66,12 @@ func (s *Server) ownHandlers() map[string]fiber.Handler {
 		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities}, stream.WithOrigins(s.cfg.CORSOrigins...))
 	}
 	return map[string]fiber.Handler{
+		"signIn":        s.signIn,
+		"whoAmI":        s.whoAmI,
+		"signOut":       s.signOut,
+		"createKey":     s.createKey,
+		"listKeys":      s.listKeys,
+		"revokeKey":     s.revokeKey,
 		"listLeads":     s.listLeads,
 		"listDeals":     s.listDeals,
 		"listAccounts":  s.listAccounts,

@@ -79,7 +79,7 @@ func TestSendRoutes(t *testing.T) {
 				}
 				return leadReply(id), nil
 			}
-			r := h.do(t, tc.method, tc.path, tc.body, "X-Request-ID", "req-1", "X-User-ID", "u42")
+			r := h.do(t, tc.method, tc.path, tc.body, "X-Request-ID", "req-1", "X-User-ID", "u42") // X-User-ID is not read
 			if r.status != tc.status || !strings.Contains(string(r.body), tc.wantJSON) {
 				t.Fatalf("status %d body %s; want %d with %s", r.status, r.body, tc.status, tc.wantJSON)
 			}
@@ -89,10 +89,10 @@ func TestSendRoutes(t *testing.T) {
 			if name := got.ProtoReflect().WhichOneof(got.ProtoReflect().Descriptor().Oneofs().ByName("body")).Name(); string(name) != tc.wantBody {
 				t.Errorf("command body %s, want %s", name, tc.wantBody)
 			}
-			if got.Actor != "user:u42" || got.RequestId != "req-1" {
+			if got.Actor != "key:AIDA_ADMIN_KEY" || got.RequestId != "req-1" {
 				t.Errorf("actor %q request id %q", got.Actor, got.RequestId)
 			}
-			if n := got.GetAddNote(); n != nil && n.Author != "user:u42" {
+			if n := got.GetAddNote(); n != nil && n.Author != "key:AIDA_ADMIN_KEY" {
 				t.Errorf("note author %q", n.Author)
 			}
 			if a := got.GetArchiveLead(); a != nil && a.Reason != "spam" {
@@ -108,7 +108,7 @@ func TestCaptureLead(t *testing.T) {
 			h := newHarness(t, Config{})
 			h.fake.capture = func(_ context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error) {
 				c := cmd.GetCaptureLead()
-				if c.GetEmail() != "ada@example.com" || c.GetUtm()["utm_source"] != "g" || cmd.Actor != "api" {
+				if c.GetEmail() != "ada@example.com" || c.GetUtm()["utm_source"] != "g" || cmd.Actor != "key:AIDA_ADMIN_KEY" {
 					t.Errorf("capture command %v", cmd)
 				}
 				return &aidapb.Lead{Id: leadID, Email: c.GetEmail(), FirstName: "Ada"}, dup, nil

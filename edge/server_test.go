@@ -54,7 +54,13 @@ func TestServeAndBodyLimit(t *testing.T) {
 	}
 	post := func(body string) (*http.Response, map[string]any) {
 		t.Helper()
-		res, err := http.Post(base+"/api/v1/leads", "application/json", strings.NewReader(body))
+		req, err := http.NewRequest("POST", base+"/api/v1/leads", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+testAdminKey)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

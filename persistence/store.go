@@ -75,10 +75,13 @@ type Query struct {
 	ExcludeStatus string
 	Source        string
 	Owner         string
-	MinScore      int32  // 0: no filter
-	Limit         int    // 1..500; 0 means 50 (PageSize)
-	Cursor        string // NextCursor of the previous page of the same order
-	Sort          string // one of Sorts(); "" is SortNewest
+	// VisibleTo, when set, keeps only the snapshots owned by this name or by nobody: a rep's
+	// view of the entities (owner scoping).
+	VisibleTo string
+	MinScore  int32  // 0: no filter
+	Limit     int    // 1..500; 0 means 50 (PageSize)
+	Cursor    string // NextCursor of the previous page of the same order
+	Sort      string // one of Sorts(); "" is SortNewest
 }
 
 // Page is one page of a list. NextCursor is empty on the last page.

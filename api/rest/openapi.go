@@ -31,7 +31,7 @@ type Op struct {
 	Query                          []Param
 	Body                           reflect.Type // nil: no body
 	BodyOptional                   bool
-	OK                             map[int]reflect.Type // success statuses and their body types
+	OK                             map[int]reflect.Type // success statuses and their body types (nil: none)
 	OKText                         string               // a text/plain success body instead
 	Problems                       []int
 }
@@ -123,6 +123,10 @@ func document(ops []Op) map[string]any {
 		}
 		responses := map[string]any{}
 		for code, t := range o.OK {
+			if t == nil { // no body: 204
+				responses[fmt.Sprint(code)] = map[string]any{"description": http.StatusText(code)}
+				continue
+			}
 			responses[fmt.Sprint(code)] = map[string]any{"description": http.StatusText(code),
 				"content": map[string]any{"application/json": map[string]any{"schema": s.ref(t)}}}
 		}
@@ -136,6 +140,9 @@ func document(ops []Op) map[string]any {
 		if o.Path != "/healthz" {
 			door = append(door, 421)
 		}
+		if o.Role != "" && o.Role != "public" {
+			door = append(door, 401, 403)
+		}
 		if o.Body != nil {
 			door = append(door, 415)
 		}
@@ -147,6 +154,9 @@ func document(ops []Op) map[string]any {
 			"responses": responses}
 		if o.Role != "" {
 			operation["x-aida-role"] = o.Role
+		}
+		if o.Role == "public" {
+			operation["security"] = []any{} // no credentials needed
 		}
 		if len(params) > 0 {
 			operation["parameters"] = params
@@ -163,10 +173,17 @@ func document(ops []Op) map[string]any {
 			"description": "Leads, deals and accounts, each a virtual actor. Errors are RFC 9457 problem details."},
 		"tags": []any{
 			map[string]any{"name": "leads"}, map[string]any{"name": "deals"},
-			map[string]any{"name": "accounts"}, map[string]any{"name": "stats"}, map[string]any{"name": "operations"},
+			map[string]any{"name": "accounts"}, map[string]any{"name": "stats"}, map[string]any{"name": "access"},
+			map[string]any{"name": "operations"},
 		},
-		"paths":      paths,
-		"components": map[string]any{"schemas": s.defs},
+		"paths":    paths,
+		"security": []any{map[string]any{"apiKey": []any{}}, map[string]any{"session": []any{}}},
+		"components": map[string]any{"schemas": s.defs, "securitySchemes": map[string]any{
+			"apiKey": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "An API key (aida_<id>_<secret>, from `aida keys create` or POST /api/v1/keys) or, when OIDC is configured, an identity provider's token"},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "aida_session",
+				"description": "The browser session POST /api/v1/session sets; writes need a same-origin Origin header"},
+		}},
 	}
 }
 
@@ -179,6 +196,10 @@ func problemText(code int) string {
 		return "No entity with this id"
 	case 409:
 		return "The entity's state forbids the command, a unique key is taken, or a concurrent write won"
+	case 401:
+		return "No valid credentials: send Authorization: Bearer <key>, or sign in"
+	case 403:
+		return "The principal's role, ownership or autonomy limit does not allow this"
 	case 413:
 		return "The body is larger than the limit"
 	case 415:

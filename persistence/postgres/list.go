@@ -93,6 +93,9 @@ func buildList(q persistence.Query) (listQuery, error) {
 	if q.ExcludeStatus != "" && q.Status == "" {
 		where = append(where, "status IS DISTINCT FROM "+arg(q.ExcludeStatus))
 	}
+	if q.VisibleTo != "" {
+		where = append(where, "(owner IS NULL OR owner = '' OR owner = "+arg(q.VisibleTo)+")")
+	}
 	if q.MinScore != 0 {
 		where = append(where, "score >= "+arg(q.MinScore))
 	}

@@ -60,6 +60,10 @@ func buildList(q persistence.Query) (listQuery, error) {
 		where = append(where, "status IS NOT ?") // NULL IS NOT 'x' is true
 		args = append(args, q.ExcludeStatus)
 	}
+	if q.VisibleTo != "" {
+		where = append(where, "(owner IS NULL OR owner = '' OR owner = ?)")
+		args = append(args, q.VisibleTo)
+	}
 	if q.MinScore != 0 {
 		where = append(where, "score >= ?")
 		args = append(args, q.MinScore)

@@ -123,3 +123,30 @@ func testListBadCursor(t *testing.T, h *harness) {
 		}
 	}
 }
+
+// testListVisibleTo checks owner scoping: a rep's list holds what they own and what nobody does.
+func testListVisibleTo(t *testing.T, h *harness) {
+	seedList(t, h)
+	h.mustAppend(t, h.change("lead", "l7", 0, 1, persistence.Index{Status: "new", Source: "web"}))
+	tests := []struct {
+		name string
+		q    persistence.Query
+		want []string
+	}{
+		{"bob's and nobody's", persistence.Query{Kind: "lead", VisibleTo: "bob"}, []string{"l3", "l1", "l7"}},
+		{"with a filter", persistence.Query{Kind: "lead", VisibleTo: "cid", Status: "lost"}, []string{"l6"}},
+		{"an owner filter for someone else", persistence.Query{Kind: "lead", VisibleTo: "bob", Owner: "ann"}, nil},
+		{"a newcomer sees the unowned", persistence.Query{Kind: "lead", VisibleTo: "eve"}, []string{"l7"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := h.s.List(ctx(t), tc.q)
+			if err != nil {
+				t.Fatalf("list: %v", err)
+			}
+			if got := ids(page.Records); !slices.Equal(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store) {
 		{"InvalidAppend", testInvalidAppend},
 		{"CanceledContext", testCanceledContext},
 		{"ListFilters", testListFilters},
+		{"ListVisibleTo", testListVisibleTo},
 		{"ListPaging", testListPaging},
 		{"ListBadCursor", testListBadCursor},
 		{"ListSort", testListSort},
