@@ -10,4 +10,9 @@
 //
 // Keys are rows of the store (persistence.Key), outside the journal; Keys reads and writes them
 // through Store, the store's keys role.
+//
+// OIDC, when configured, also accepts the bearer tokens of one OpenID Connect provider
+// (LooksLikeJWT tells them from keys): only asymmetric signatures by the provider's published
+// keys, for AIDA's audience and unexpired; the user is the token's subject and the role the
+// highest one its role claim names (docs/oidc.md).
 package access

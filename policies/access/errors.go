@@ -25,9 +25,15 @@ var ErrBadKeySpec = errors.New("bad key")
 // ErrWeakAdminKey: AIDA_ADMIN_KEY is set but too short or not a plain token.
 var ErrWeakAdminKey = errors.New("weak admin key")
 
-// ErrInvalidToken: a bearer token (an OIDC JWT) is not valid: malformed, badly signed, expired,
-// or for another issuer or audience.
+// ErrInvalidToken: an OIDC bearer token is refused: malformed, too long, signed with an
+// algorithm or a key that is not accepted, expired or not yet valid, meant for another issuer
+// or audience, or without a usable subject. The door answers 401.
 var ErrInvalidToken = errors.New("invalid token")
 
-// ErrNoRole: the credential is valid but grants no AIDA role.
+// ErrNoRole: a valid OIDC token whose role claim names none of viewer, rep, manager and admin.
+// The caller is known but may do nothing: the door answers 403.
 var ErrNoRole = errors.New("no role")
+
+// ErrOIDCConfig: the OIDC settings cannot work: the issuer or audience is missing or
+// malformed, or the issuer's discovery document or keys cannot be fetched at start.
+var ErrOIDCConfig = errors.New("OIDC configuration")
