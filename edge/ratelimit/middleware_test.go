@@ -28,10 +28,10 @@ func TestMiddleware(t *testing.T) {
 	clk := newClock()
 	a := app(clk)
 	tests := []struct {
-		name                     string
-		wait                     time.Duration
-		client                   string
-		status                   int
+		name                      string
+		wait                      time.Duration
+		client                    string
+		status                    int
 		policy, state, retryAfter string
 	}{
 		{"first", 0, "a", 200, `"default";q=2;w=2`, `"default";r=1;t=1`, ""},
