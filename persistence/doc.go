@@ -27,9 +27,13 @@
 //   - API keys (Key) are rows of their own, outside the journal: a key is created, revoked
 //     (once; the first revocation time stays) and touched, each change durable when the call
 //     returns. Only the hash of a key's secret is stored.
+//   - Idempotency keys (IdempotencyRecord) are rows of their own too, one per (scope, key):
+//     reserved while their request runs, completed with its answer, released when it failed,
+//     purged when old. Of concurrent reservers of one key exactly one reserves.
 //
 // Store is one contract for the backends and persistence/storetest; its users each declare the
-// role they call (entities, queries, outbox, reminders, keys: see Store), never the whole of it.
+// role they call (entities, queries, outbox, reminders, keys, idempotency: see Store), never
+// the whole of it.
 //
 // Group (group.go) batches the appends of many concurrent callers into few transactions.
 //

@@ -105,15 +105,17 @@ type Tally struct {
 }
 
 // Store is the contract every backend meets (sqlite, postgres); persistence/storetest checks
-// it. Its methods fall in five roles, and each user declares the role it needs where it uses
+// it. Its methods fall in six roles, and each user declares the role it needs where it uses
 // it, so that no component holds more of the store than it calls:
 //
-//	role       methods                                                    declared by
-//	entities   Load, Append, FindUnique                                   actors/entity (Loader, Reader), Group (Committer)
-//	queries    List, Aggregate, Journal                                   actors/entity (Reader), edge/stats (Source)
-//	outbox     Unpublished, MarkPublished                                 runtime/bus (Outbox, the relay)
-//	reminders  DueReminders, NextReminder, RetryReminder, DeleteReminder  runtime/reminder (Store, the scheduler)
-//	keys       CreateKey, LoadKey, Keys, RevokeKey, TouchKey              policies/access (Store)
+//	role         methods                                                    declared by
+//	entities     Load, Append, FindUnique                                   actors/entity (Loader, Reader), Group (Committer)
+//	queries      List, Aggregate, Journal                                   actors/entity (Reader), edge/stats (Source)
+//	outbox       Unpublished, MarkPublished                                 runtime/bus (Outbox, the relay)
+//	reminders    DueReminders, NextReminder, RetryReminder, DeleteReminder  runtime/reminder (Store, the scheduler)
+//	keys         CreateKey, LoadKey, Keys, RevokeKey, TouchKey              policies/access (Store)
+//	idempotency  ReserveIdempotency, CompleteIdempotency,                   edge/idempotency (Store)
+//	             ReleaseIdempotency, PurgeIdempotency
 //
 // Ping and Close belong to whoever owns the store (cmd/aida).
 type Store interface {
@@ -180,6 +182,25 @@ type Store interface {
 	// TouchKey records that the key was used at at, unless a later use is recorded already.
 	// An unknown ID is no error.
 	TouchKey(ctx context.Context, id string, at time.Time) error
+
+	// Idempotency keys. A row is identified by (Scope, Key); times are stored with microsecond
+	// precision and returned in UTC.
+
+	// ReserveIdempotency stores rec as running (Done false, no answer) unless a row of
+	// (rec.Scope, rec.Key) exists that was created at or after stale; a row created before stale
+	// is replaced. It returns (rec as stored, true) when it reserved, else (the existing row,
+	// false). Of concurrent reservers of one key exactly one reserves.
+	ReserveIdempotency(ctx context.Context, rec IdempotencyRecord, stale time.Time) (IdempotencyRecord, bool, error)
+	// CompleteIdempotency saves the answer (Status, ContentType, Location, Body) of the running
+	// row of (rec.Scope, rec.Key) with rec.Fingerprint and marks it done. Without such a row it
+	// does nothing.
+	CompleteIdempotency(ctx context.Context, rec IdempotencyRecord) error
+	// ReleaseIdempotency deletes the row of (scope, key) if it is still running, so that a retry
+	// may run; a done row stays.
+	ReleaseIdempotency(ctx context.Context, scope, key string) error
+	// PurgeIdempotency deletes the rows created before before, running or done, and returns how
+	// many it deleted.
+	PurgeIdempotency(ctx context.Context, before time.Time) (int64, error)
 
 	// Lifecycle.
 

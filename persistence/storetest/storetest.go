@@ -56,6 +56,10 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store) {
 		{"KeysOrder", testKeysOrder},
 		{"KeyRevoke", testKeyRevoke},
 		{"KeyTouch", testKeyTouch},
+		{"IdempotencyLifecycle", testIdempotencyLifecycle},
+		{"IdempotencyRelease", testIdempotencyRelease},
+		{"IdempotencyStale", testIdempotencyStale},
+		{"IdempotencyConcurrent", testIdempotencyConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
