@@ -3,6 +3,7 @@ package natscmd
 import (
 	"context"
 	"encoding/json"
+	"github.com/aidacrm/aida/policies/access"
 	"testing"
 	"time"
 
@@ -111,7 +112,7 @@ func startNATS(t *testing.T) *nats.Conn {
 // startServer starts a Server over nc and stops it when the test ends.
 func startServer(t *testing.T, nc *nats.Conn, f *fakeEntities, opts ...Option) *Server {
 	t.Helper()
-	s := New(nc, f, append([]Option{WithNewID(func() string { return "rid-made" })}, opts...)...)
+	s := New(nc, f, append([]Option{WithNewID(func() string { return "rid-made" }), WithAuthenticator(testAuth)}, opts...)...)
 	if err := s.Start(); err != nil {
 		t.Fatalf("start: %v", err)
 	}
@@ -126,6 +127,14 @@ func startServer(t *testing.T, nc *nats.Conn, f *fakeEntities, opts ...Option) *
 // ask sends payload to subject with the headers and returns the decoded reply and its message.
 func ask(t *testing.T, nc *nats.Conn, subject, payload string, hdr nats.Header) (Reply, *nats.Msg) {
 	t.Helper()
+	if hdr == nil {
+		hdr = nats.Header{}
+	}
+	if _, ok := hdr[HeaderAuthorization]; !ok {
+		hdr.Set(HeaderAuthorization, "Bearer "+adminToken)
+	} else if hdr.Get(HeaderAuthorization) == "" {
+		hdr.Del(HeaderAuthorization)
+	}
 	msg, err := nc.RequestMsg(&nats.Msg{Subject: subject, Data: []byte(payload), Header: hdr}, 10*time.Second)
 	if err != nil {
 		t.Fatalf("request %s: %v", subject, err)
@@ -149,4 +158,32 @@ func ask(t *testing.T, nc *nats.Conn, subject, payload string, hdr nats.Header) 
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// The tokens testAuth knows, one per role; ask sends adminToken unless told otherwise.
+const (
+	adminToken  = "admin-token"
+	viewerToken = "viewer-token"
+	repToken    = "rep-token"
+)
+
+// staticAuth is an authenticator of fixed tokens.
+type staticAuth map[string]access.Principal
+
+func (a staticAuth) Authenticate(_ context.Context, credential string) (access.Principal, error) {
+	if p, ok := a[credential]; ok {
+		return p, nil
+	}
+	return access.Principal{}, access.ErrInvalidKey
+}
+
+var testAuth = staticAuth{
+	adminToken:  {Kind: access.KindKey, Name: "billing", Role: access.Admin},
+	viewerToken: {Kind: access.KindKey, Name: "watcher", Role: access.Viewer},
+	repToken:    {Kind: access.KindKey, Name: "ann", Role: access.Rep},
+}
+
+// authorized is a request to subject with the admin token.
+func authorized(subject, payload string) *nats.Msg {
+	return &nats.Msg{Subject: subject, Data: []byte(payload), Header: nats.Header{HeaderAuthorization: []string{"Bearer " + adminToken}}}
 }

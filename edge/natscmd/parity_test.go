@@ -23,12 +23,13 @@ import (
 // restAnswer asks the REST edge over f and returns the status and the JSON body.
 func restAnswer(t *testing.T, f *fakeEntities, method, path, body string) (int, any) {
 	t.Helper()
-	srv, err := edge.New(edge.Config{}, edge.Deps{Entities: f, NewID: func() string { return "rid" }})
+	srv, err := edge.New(edge.Config{}, edge.Deps{Entities: f, NewID: func() string { return "rid" }, Auth: testAuth})
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Host = "localhost" // httptest's example.com is not an allowed host
+	req.Header.Set("Authorization", "Bearer "+adminToken)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -51,7 +52,7 @@ func restAnswer(t *testing.T, f *fakeEntities, method, path, body string) (int, 
 // natsAnswer asks the NATS server over f and returns the status and the data or the problem.
 func natsAnswer(t *testing.T, nc *nats.Conn, f *fakeEntities, subject, payload string) (int, any) {
 	t.Helper()
-	s := New(nc, f)
+	s := New(nc, f, WithAuthenticator(testAuth))
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -209,7 +209,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 			body: "set_autonomy", status: 200},
 		{kind: "lead", id: leadID, command: "note", data: `{"text":"called"}`, method: "Send",
 			body: "add_note", status: 201, check: func(t *testing.T, s seen, _ json.RawMessage) {
-				if s.cmd.GetAddNote().GetAuthor() != "agent:billing" {
+				if s.cmd.GetAddNote().GetAuthor() != "key:billing" {
 					t.Errorf("note author %q", s.cmd.GetAddNote().GetAuthor())
 				}
 			}},
@@ -268,7 +268,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 				payload = fmt.Sprintf(`{"command":%q,"data":%s}`, tt.command, tt.data)
 			}
 			hdr := nats.Header{}
-			hdr.Set(HeaderActor, "agent:billing")
+			hdr.Set("Aida-Actor", "agent:nurture") // not read: the principal is the key's
 			hdr.Set(HeaderRequestID, "rid-1")
 			r, msg := ask(t, nc, Subject(tt.kind, tt.id), payload, hdr)
 			if r.Status != tt.status {
@@ -294,7 +294,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 				if bodyName(s.cmd) != tt.body {
 					t.Errorf("body %q, want %q", bodyName(s.cmd), tt.body)
 				}
-				if s.cmd.GetActor() != "agent:billing" || s.cmd.GetRequestId() != "rid-1" {
+				if s.cmd.GetActor() != "key:billing" || s.cmd.GetRequestId() != "rid-1" {
 					t.Errorf("actor %q request %q", s.cmd.GetActor(), s.cmd.GetRequestId())
 				}
 			}
@@ -319,7 +319,7 @@ func TestCommandsRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDefaultActorAndRequestID(t *testing.T) {
+func TestActorAndRequestID(t *testing.T) {
 	nc := startNATS(t)
 	f, calls := recorder(true)
 	startServer(t, nc, f)
@@ -328,7 +328,7 @@ func TestDefaultActorAndRequestID(t *testing.T) {
 		t.Fatalf("status %d: %+v", r.Status, r.Problem)
 	}
 	cmd := calls()[0].cmd
-	if cmd.GetActor() != DefaultActor || cmd.GetRequestId() != "rid-made" || msg.Header.Get(HeaderRequestID) != "rid-made" {
+	if cmd.GetActor() != "key:billing" || cmd.GetRequestId() != "rid-made" || msg.Header.Get(HeaderRequestID) != "rid-made" {
 		t.Errorf("actor %q request %q header %q", cmd.GetActor(), cmd.GetRequestId(), msg.Header.Get(HeaderRequestID))
 	}
 	if msg.Header.Get(headerType) != contentJSON {
@@ -444,8 +444,18 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "clear flag unknown field", subject: Subject("lead", leadID), payload: `{"command":"clear_flag","data":{"name":"x","why":"y"}}`, status: 422, field: "why"},
 		{name: "sequence on a deal", subject: Subject("deal", dealID), payload: `{"command":"start_sequence","data":{"type":"welcome"}}`, status: 422, field: "command"},
 		{name: "onboarding on a lead", subject: Subject("lead", leadID), payload: `{"command":"start_onboarding","data":{"deal_id":"` + dealID + `"}}`, status: 422, field: "command"},
-		{name: "bad actor", subject: Subject("lead", leadID), payload: `{"command":"get"}`,
-			hdr: nats.Header{HeaderActor: []string{"a b"}}, status: 422, field: HeaderActor},
+		{name: "no credentials", subject: Subject("lead", leadID), payload: `{"command":"get"}`,
+			hdr: nats.Header{HeaderAuthorization: []string{""}}, status: 401},
+		{name: "malformed credentials", subject: Subject("lead", leadID), payload: `{"command":"get"}`,
+			hdr: nats.Header{HeaderAuthorization: []string{"Basic eDp5"}}, status: 401},
+		{name: "unknown key", subject: Subject("lead", leadID), payload: `{"command":"get"}`,
+			hdr: nats.Header{HeaderAuthorization: []string{"Bearer forged"}}, status: 401},
+		{name: "a viewer writes", subject: Subject("lead", leadID), payload: `{"command":"note","data":{"text":"x"}}`,
+			hdr: nats.Header{HeaderAuthorization: []string{"Bearer " + viewerToken}}, status: 403},
+		{name: "a rep approves", subject: Subject("lead", leadID), payload: `{"command":"approve_draft","data":{"draft_id":"d1"}}`,
+			hdr: nats.Header{HeaderAuthorization: []string{"Bearer " + repToken}}, status: 403},
+		{name: "a rep raises autonomy to L4", subject: Subject("lead", leadID), payload: `{"command":"autonomy","data":{"level":4}}`,
+			hdr: nats.Header{HeaderAuthorization: []string{"Bearer " + repToken}}, status: 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -475,7 +485,7 @@ func TestConcurrencyLimitAnswers503(t *testing.T) {
 	startServer(t, nc, f, WithConcurrency(1))
 	first := make(chan Reply, 1)
 	go func() {
-		msg, err := nc.Request(Subject("lead", leadID), []byte(`{"command":"get"}`), 10*time.Second)
+		msg, err := nc.RequestMsg(authorized(Subject("lead", leadID), `{"command":"get"}`), 10*time.Second)
 		var r Reply
 		if err == nil {
 			err = json.Unmarshal(msg.Data, &r)
@@ -554,7 +564,7 @@ func TestStopDrains(t *testing.T) {
 		finished.Store(true)
 		return &aidapb.Reply{View: &aidapb.Reply_Lead{Lead: &aidapb.Lead{Id: id}}}, nil
 	}}
-	s := New(nc, f)
+	s := New(nc, f, WithAuthenticator(testAuth))
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -563,7 +573,7 @@ func TestStopDrains(t *testing.T) {
 	}
 	reply := make(chan *nats.Msg, 1)
 	go func() {
-		msg, _ := nc.Request(Subject("lead", leadID), []byte(`{"command":"get"}`), 10*time.Second)
+		msg, _ := nc.RequestMsg(authorized(Subject("lead", leadID), `{"command":"get"}`), 10*time.Second)
 		reply <- msg
 	}()
 	<-entered
