@@ -32,6 +32,7 @@ func settings(c *system.Config) []setting {
 		{"body-limit", "AIDA_BODY_LIMIT", "largest request body in bytes", (*intValue)(&c.BodyLimit)},
 		{"shutdown-timeout", "AIDA_SHUTDOWN_TIMEOUT", "time each component gets to stop on SIGINT/SIGTERM", (*durationValue)(&c.ShutdownTimeout)},
 		{"nats-url", "NATS_URL", "external NATS server (JetStream enabled); when empty, aida embeds one with its store in the data directory", (*stringValue)(&c.NATSURL)},
+		{"nats-creds", "NATS_CREDS", "a .creds file (JWT and nkey seed) for the external NATS server; credentials may also be in NATS_URL (nats://user:password@host:4222)", (*stringValue)(&c.NATSCreds)},
 		{"nats-addr", "AIDA_NATS_ADDR", "where the embedded NATS server listens (port 0: any free port)", (*stringValue)(&c.NATSAddr)},
 		{"nats-sync-always", "AIDA_NATS_SYNC_ALWAYS", "the embedded JetStream fsyncs each message (slower; the journal stays the system of record either way)", (*boolValue)(&c.NATSSyncAlways)},
 		{"events-max-bytes", "AIDA_EVENTS_MAX_BYTES", "size limit of the CRM_EVENTS stream in bytes (the oldest events go first), or -1 for none; the journal keeps every event either way", (*intValue)(&c.EventsMaxBytes)},

@@ -16,11 +16,12 @@ import (
 // to: every journaled change arrives on crm.> as a CloudEvent, state views on aida.state.>, and
 // actors answer commands on aida.cmd.<kind>.<id>.
 func TestEventsOverNATS(t *testing.T) {
-	s := startAida(t, "AIDA_DATA_DIR="+t.TempDir())
+	dir := t.TempDir()
+	s := startAida(t, "AIDA_DATA_DIR="+dir)
 	if s.nats == "" {
 		t.Fatal("the banner names no NATS URL")
 	}
-	nc, err := nats.Connect(s.nats)
+	nc, err := nats.Connect(integrationURL(t, s, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"runtime/debug"
 	"strings"
 
@@ -24,6 +25,9 @@ Usage:
                             make an API key (viewer, rep, manager or admin) and print it once
   aida keys list            list the API keys: ID, name, role, created, revoked
   aida keys revoke ID       revoke an API key
+  aida nats creds --role integration [--out FILE]
+                            print the URL (with user and password) a service connects to the
+                            embedded NATS server with
   aida version              print the version
   aida help                 print this help
 
@@ -48,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 0
 	case "keys":
 		return keysCommand(ctx, args, getenv, stdout, stderr)
+	case "nats":
+		return natsCommand(args, getenv, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprintf(stderr, "aida: unknown command %q; run `aida help`\n", cmd)
@@ -114,7 +120,9 @@ func serve(ctx context.Context, cfg system.Config, logger *slog.Logger, stdout, 
 }
 
 // exposed says which doors listen beyond loopback while nothing authenticates their callers:
-// the API (no door authenticates yet) and an embedded NATS server. Empty when all are local.
+// the API (no door authenticates yet) and an external NATS server AIDA connects to without
+// credentials. The embedded NATS server always requires its generated users. Empty when all are
+// local.
 func exposed(cfg system.Config, httpAddr string) []string {
 	var out []string
 	if !loopback(httpAddr) {
@@ -122,12 +130,30 @@ func exposed(cfg system.Config, httpAddr string) []string {
 			"callers yet: anyone who reaches it can read and change every entity. Listen on 127.0.0.1 "+
 			"(AIDA_ADDR) behind a proxy that authenticates, or keep the port private.", httpAddr))
 	}
-	if cfg.NATSURL == "" && !loopback(cfg.NATSAddr) {
-		out = append(out, fmt.Sprintf("the embedded NATS server listens on %s, beyond this machine, without "+
-			"authentication: anyone who reaches it can read events and send commands. Set AIDA_NATS_ADDR to "+
-			"127.0.0.1:4222, or use an external NATS with credentials (NATS_URL).", cfg.NATSAddr))
+	if host, ok := natsWithoutCredentials(cfg); ok {
+		out = append(out, fmt.Sprintf("NATS_URL names %s, beyond this machine, and gives no credentials: "+
+			"if that server lets anyone in, anyone who reaches it can read events, forge them and send commands. "+
+			"Give AIDA a user (NATS_CREDS, or nats://user:password@host in NATS_URL; docs/nats.md).", host))
 	}
 	return out
+}
+
+// natsWithoutCredentials returns the first host of NATS_URL beyond loopback when AIDA connects
+// to it without credentials (no NATS_CREDS, no user in the URL).
+func natsWithoutCredentials(cfg system.Config) (string, bool) {
+	if cfg.NATSURL == "" || cfg.NATSCreds != "" {
+		return "", false
+	}
+	for _, raw := range strings.Split(cfg.NATSURL, ",") {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if err != nil || u.User != nil {
+			return "", false // Validate refuses a bad URL; a user in one URL is AIDA's user on all
+		}
+		if !loopback(u.Host) {
+			return u.Host, true
+		}
+	}
+	return "", false
 }
 
 // loopback reports whether addr (host:port) binds only this machine's loopback interface.

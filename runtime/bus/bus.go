@@ -2,8 +2,10 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +39,7 @@ type options struct {
 	reconnectBuf  int
 	reconnectWait time.Duration
 	ackTimeout    time.Duration
+	auth          nats.Option // nil: no credentials beyond those in the URL
 }
 
 // WithName sets the connection name the server shows (default "aida").
@@ -61,6 +64,16 @@ func WithReconnectWait(d time.Duration) Option { return func(o *options) { o.rec
 // WithAckTimeout sets how long an asynchronous JetStream publish waits for its ack (default 5 s).
 func WithAckTimeout(d time.Duration) Option { return func(o *options) { o.ackTimeout = d } }
 
+// WithCredential connects as c (a user of the embedded server, LoadUsers).
+func WithCredential(c Credential) Option {
+	return func(o *options) { o.auth = nats.UserInfo(c.User, c.Password) }
+}
+
+// WithCredsFile connects with the JWT and nkey seed of a NATS .creds file (NATS_CREDS).
+func WithCredsFile(path string) Option {
+	return func(o *options) { o.auth = nats.UserCredentials(path) }
+}
+
 // Connect connects to the NATS server at url (a comma-separated list for a cluster) and creates
 // or updates the stream. The first connection must succeed before ctx ends; after that the bus
 // reconnects forever.
@@ -73,17 +86,52 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Bus, error) {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	o.stream = o.stream.withDefaults()
-	dial := 5 * time.Second
+	nc, err := dial(ctx, url, o)
+	if err != nil {
+		return nil, err
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(o.ackTimeout))
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if err := ensureStream(ctx, js, o.stream); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Bus{nc: nc, js: js, stream: o.stream, logger: o.logger, metrics: newBusMetrics(o.registerer, o.logger)}, nil
+}
+
+// Dial opens a plain connection to the NATS server at url with the options of Connect that
+// concern a connection (name, logger, credentials, reconnects), for the command door, which
+// answers on its own user (RoleCommands). It creates no stream.
+func Dial(ctx context.Context, url string, opts ...Option) (*nats.Conn, error) {
+	o := options{name: "aida", reconnectBuf: 8 << 20, reconnectWait: time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	return dial(ctx, url, o)
+}
+
+// dial connects with o: endless reconnects, AIDA's own inbox prefix, connection events logged
+// at debug level and permission violations at warning level (a misconfigured external server,
+// or a command whose reply subject the server refused).
+func dial(ctx context.Context, url string, o options) (*nats.Conn, error) {
+	timeout := 5 * time.Second
 	if d, ok := ctx.Deadline(); ok {
-		dial = max(time.Until(d), time.Millisecond)
+		timeout = max(time.Until(d), time.Millisecond)
 	}
 	log := o.logger
-	nc, err := nats.Connect(url,
+	nopts := []nats.Option{
 		nats.Name(o.name),
-		nats.Timeout(dial),
+		nats.Timeout(timeout),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(o.reconnectWait),
 		nats.ReconnectBufSize(o.reconnectBuf),
+		nats.CustomInboxPrefix(AidaInbox),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			log.Debug("nats disconnected", "err", err)
 		}),
@@ -96,22 +144,33 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Bus, error) {
 			if sub != nil {
 				subject = sub.Subject
 			}
-			log.Debug("nats async error", "subject", subject, "err", err)
+			level := slog.LevelDebug
+			if errors.Is(err, nats.ErrPermissionViolation) {
+				level = slog.LevelWarn
+			}
+			log.Log(context.Background(), level, "nats async error", "connection", o.name, "subject", subject, "err", err)
 		}),
-	)
+	}
+	if o.auth != nil {
+		nopts = append(nopts, o.auth)
+	}
+	nc, err := nats.Connect(url, nopts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+		return nil, fmt.Errorf("connect nats %s: %w", Redact(url), err)
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(o.ackTimeout))
-	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("jetstream: %w", err)
+	return nc, nil
+}
+
+// Redact returns url (one NATS URL or a comma-separated list) with every password replaced by
+// xxxxx, for logs and errors.
+func Redact(url string) string {
+	parts := strings.Split(url, ",")
+	for i, p := range parts {
+		if u, err := neturl.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
+			parts[i] = u.Redacted()
+		}
 	}
-	if err := ensureStream(ctx, js, o.stream); err != nil {
-		nc.Close()
-		return nil, err
-	}
-	return &Bus{nc: nc, js: js, stream: o.stream, logger: log, metrics: newBusMetrics(o.registerer, log)}, nil
+	return strings.Join(parts, ",")
 }
 
 // Conn returns the underlying connection, for request-reply and core subscriptions.

@@ -13,6 +13,14 @@
 //   - aida.state.<kind>.<id>: the entity's state after a change, on core NATS only (not stored),
 //     for live views. It is not under crm. on purpose: the stream would store it otherwise.
 //
+// # Users
+//
+// The embedded server accepts only the users of Users (LoadUsers generates their passwords):
+// aida (the process's bus), commands (the command door, which may publish replies under _INBOX.
+// and nothing else) and integration (inbound signals, commands, reading events). Permissions
+// lists what each may do; docs/nats.md explains why. AIDA's own requests use the inbox prefix
+// AidaInbox, which no other user may read or publish to.
+//
 // # Delivery guarantees
 //
 // The journal is the system of record and the outbox (DESIGN §4.6). The Relay reads

@@ -25,6 +25,9 @@ type EmbeddedConfig struct {
 	SyncAlways   bool          // fsync the file store after every message (slower, survives power loss)
 	StartTimeout time.Duration // how long to wait for the server to accept connections; 0 means 10 s
 	Logger       *slog.Logger  // nil: the server logs nothing
+	// Users are the only clients the server accepts, each with its role's Permissions
+	// (LoadUsers). Nil accepts anyone with every right: tests and benchmarks only.
+	Users Users
 }
 
 // Embedded is a NATS server running in this process. Stop it with Shutdown.
@@ -62,6 +65,10 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		SyncAlways:         cfg.SyncAlways,
 		NoSigs:             true,
 		NoLog:              cfg.Logger == nil,
+	}
+	if cfg.Users != nil {
+		opts.Users = serverUsers(cfg.Users)
+		opts.NoAuthUser = "" // a client without credentials is refused, never mapped to a user
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
@@ -120,7 +127,7 @@ func awaitReady(srv *server.Server, failed <-chan string, timeout time.Duration)
 // port it really listens on, so that StartEmbedded(e.Config()) restarts it in the same place.
 func (e *Embedded) Config() EmbeddedConfig { return e.cfg }
 
-// ClientURL returns the URL clients connect to (nats://host:port).
+// ClientURL returns the URL clients connect to (nats://host:port), without credentials.
 func (e *Embedded) ClientURL() string { return e.srv.ClientURL() }
 
 // Shutdown stops the server and waits until it has stopped. It is safe to call more than once.

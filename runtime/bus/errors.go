@@ -26,3 +26,6 @@ var ErrStreamRecreated = errors.New("events stream recreated")
 
 // ErrConsumerMissing: a durable consumer of this process was deleted and is not created again yet.
 var ErrConsumerMissing = errors.New("durable consumer missing")
+
+// ErrBadCredentials: the stored credentials of the embedded server lack a user or a password.
+var ErrBadCredentials = errors.New("bad nats credentials")

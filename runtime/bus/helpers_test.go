@@ -26,13 +26,20 @@ func testCtx(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
-// startServer starts an embedded server on a random port (port 0) or on port.
+// testUsers are the users of the servers startServer starts; connect connects as aida.
+var testUsers = Users{
+	RoleAida:        {User: "aida", Password: "aida-password-of-at-least-32-chars"},
+	RoleCommands:    {User: "commands", Password: "commands-password-of-at-least-32-chars"},
+	RoleIntegration: {User: "integration", Password: "integration-password-of-at-least-32"},
+}
+
+// startServer starts an embedded server with testUsers on a random port (port 0) or on port.
 func startServer(t *testing.T, dir string, port int) *Embedded {
 	t.Helper()
 	if port == 0 {
 		port = RandomPort
 	}
-	e, err := StartEmbedded(EmbeddedConfig{StoreDir: dir, Port: port})
+	e, err := StartEmbedded(EmbeddedConfig{StoreDir: dir, Port: port, Users: testUsers})
 	if err != nil {
 		t.Fatalf("start embedded nats: %v", err)
 	}
@@ -40,10 +47,11 @@ func startServer(t *testing.T, dir string, port int) *Embedded {
 	return e
 }
 
-// connect connects a bus with quick reconnects and ack timeouts.
+// connect connects a bus as aida (testUsers) with quick reconnects and ack timeouts.
 func connect(t *testing.T, url string, opts ...Option) *Bus {
 	t.Helper()
-	opts = append([]Option{WithReconnectWait(20 * time.Millisecond), WithAckTimeout(time.Second)}, opts...)
+	opts = append([]Option{WithCredential(testUsers[RoleAida]), WithReconnectWait(20 * time.Millisecond),
+		WithAckTimeout(time.Second)}, opts...)
 	b, err := Connect(testCtx(t, 5*time.Second), url, opts...)
 	if err != nil {
 		t.Fatalf("connect: %v", err)

@@ -21,11 +21,21 @@ import (
 	"github.com/aidacrm/aida/runtime/reminder"
 )
 
-// startNATS starts the embedded NATS server, unless NATS_URL names an external one.
+// NATSUsers returns the credentials of the embedded NATS server of cfg's data folder
+// (<data>/nats/auth.json), generating them on first use. `aida nats creds` reads them too.
+func NATSUsers(cfg Config) (bus.Users, error) {
+	return bus.LoadUsers(filepath.Join(cfg.DataDir, "nats", "auth.json"))
+}
+
+// startNATS starts the embedded NATS server with its users, unless NATS_URL names an external one.
 func (s *System) startNATS(context.Context) error {
 	if s.cfg.NATSURL != "" {
 		s.natsURL = s.cfg.NATSURL
 		return nil
+	}
+	users, err := NATSUsers(s.cfg)
+	if err != nil {
+		return err
 	}
 	host, portText, _ := net.SplitHostPort(s.cfg.NATSAddr)
 	port, err := strconv.Atoi(portText)
@@ -36,12 +46,34 @@ func (s *System) startNATS(context.Context) error {
 		port = bus.RandomPort
 	}
 	s.nats, err = bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: filepath.Join(s.cfg.DataDir, "nats"),
-		Host: host, Port: port, SyncAlways: s.cfg.NATSSyncAlways, Logger: s.logger})
+		Host: host, Port: port, SyncAlways: s.cfg.NATSSyncAlways, Logger: s.logger, Users: users})
 	if err != nil {
 		return fmt.Errorf("start embedded NATS on %s (is another aida or NATS running? set AIDA_NATS_ADDR): %w", s.cfg.NATSAddr, err)
 	}
-	s.natsURL = s.nats.ClientURL()
+	s.natsURL, s.natsUsers = s.nats.ClientURL(), users
 	return nil
+}
+
+// natsAuth is how a connection of role authenticates: as that user of the embedded server, or
+// with NATS_CREDS (or the credentials in NATS_URL) on an external one, where every role of the
+// process is the same user.
+func (s *System) natsAuth(role bus.Role) []bus.Option {
+	switch {
+	case s.natsUsers != nil:
+		return []bus.Option{bus.WithCredential(s.natsUsers[role])}
+	case s.cfg.NATSCreds != "":
+		return []bus.Option{bus.WithCredsFile(s.cfg.NATSCreds)}
+	}
+	return nil
+}
+
+// NATSClientURL returns a URL a client of role connects to the embedded server with, the
+// password in it; with NATS_URL, NATS_URL itself. Tests and `aida nats creds` use it.
+func (s *System) NATSClientURL(role bus.Role) (string, error) {
+	if s.natsUsers == nil {
+		return s.natsURL, nil
+	}
+	return s.natsUsers[role].URL(s.natsURL)
 }
 
 func (s *System) stopNATS(context.Context) error {
@@ -52,10 +84,11 @@ func (s *System) stopNATS(context.Context) error {
 }
 
 func (s *System) startBus(ctx context.Context) (err error) {
-	s.bus, err = bus.Connect(ctx, s.natsURL, bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg),
+	opts := append(s.natsAuth(bus.RoleAida), bus.WithName("aida"), bus.WithLogger(s.logger), bus.WithRegisterer(s.reg),
 		bus.WithStream(bus.StreamConfig{MaxBytes: int64(s.cfg.EventsMaxBytes), MaxMsgSize: int32(s.cfg.EventsMaxMsg)}))
+	s.bus, err = bus.Connect(ctx, s.natsURL, opts...)
 	if err != nil {
-		return fmt.Errorf("connect to NATS at %s (check NATS_URL): %w", s.natsURL, err)
+		return fmt.Errorf("connect to NATS at %s (check NATS_URL and NATS_CREDS): %w", bus.Redact(s.natsURL), err)
 	}
 	return nil
 }
@@ -93,12 +126,28 @@ func (s *System) changed(kind, id string, version int64, snapshot []byte, events
 	}
 }
 
-func (s *System) startCommands(context.Context) error {
-	s.commands = natscmd.New(s.bus.Conn(), s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger))
-	return s.commands.Start()
+// startCommands answers NATS commands on a connection of its own, as the commands user of the
+// embedded server, who may publish replies (_INBOX.>) and nothing else: a command whose reply
+// subject names an event, a state view or the JetStream API gets no answer, not a forged message.
+func (s *System) startCommands(ctx context.Context) (err error) {
+	opts := append(s.natsAuth(bus.RoleCommands), bus.WithName("aida-commands"), bus.WithLogger(s.logger))
+	s.commandsConn, err = bus.Dial(ctx, s.natsURL, opts...)
+	if err != nil {
+		return err
+	}
+	s.commands = natscmd.New(s.commandsConn, s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger))
+	if err := s.commands.Start(); err != nil {
+		s.commandsConn.Close()
+		return err
+	}
+	return nil
 }
 
-func (s *System) stopCommands(context.Context) error { return s.commands.Stop() }
+func (s *System) stopCommands(context.Context) error {
+	err := s.commands.Stop()
+	s.commandsConn.Close()
+	return err
+}
 
 // ready is the edge's view of the actor layer, with NATS in its readiness.
 type ready struct {

@@ -29,6 +29,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // time each component gets to stop
 	LogLevel        string        // debug, info, warn, error
 	NATSURL         string        // an external NATS server; empty: embed one
+	NATSCreds       string        // a .creds file for the external NATS server (or credentials in NATSURL)
 	NATSAddr        string        // where the embedded NATS server listens
 	NATSSyncAlways  bool          // the embedded JetStream fsyncs every message
 	EventsMaxBytes  int           // the events stream's size limit, bytes; -1: none
@@ -113,6 +114,8 @@ func (c Config) Validate() error {
 		if u, err := url.Parse(c.NATSURL); err != nil || (u.Scheme != "nats" && u.Scheme != "tls") {
 			errs = append(errs, errors.New("NATS_URL must be a nats:// URL, e.g. nats://localhost:4222"))
 		}
+	} else if c.NATSCreds != "" {
+		errs = append(errs, errors.New("NATS_CREDS is for an external NATS server (NATS_URL); the embedded one makes its own credentials (see `aida nats creds`)"))
 	} else if _, _, err := net.SplitHostPort(c.NATSAddr); err != nil {
 		errs = append(errs, fmt.Errorf("AIDA_NATS_ADDR %q is not host:port (e.g. 127.0.0.1:4222, or 127.0.0.1:0 for any free port)", c.NATSAddr))
 	}

@@ -72,6 +72,8 @@ type System struct {
 
 	nats          *bus.Embedded // nil with NATS_URL
 	natsURL       string
+	natsUsers     bus.Users  // the embedded server's credentials; nil with NATS_URL
+	commandsConn  *nats.Conn // the command door's own connection (bus.RoleCommands)
 	bus           *bus.Bus
 	relay         *bus.Relay
 	relayLoop     *host.Group
