@@ -63,6 +63,7 @@ type fakeAPI struct {
 	bootUsed    bool     // the sign-in token was traded
 	keysTried   []string // api_key of every POST /api/v1/session
 	signOuts    int
+	failures    int      // wrong keys in a row
 	urls        []string // "METHOD url" of every request
 	forbid      bool     // autonomy changes answer 403
 }
@@ -344,7 +345,8 @@ func TestDashboardWithoutStream(t *testing.T) {
 }
 
 // TestDashboardWhenTheAPIFails: with every API call answering 503 and no websocket, the page
-// says what failed and that it retries, keeps its skeleton, and throws nothing: the console
+// shows the app on trust (the session cannot be checked, and the footer says so), says what
+// failed and that it retries, keeps its skeleton, and throws nothing: the console
 // holds only the browser's own reports of the failed requests.
 func TestDashboardWhenTheAPIFails(t *testing.T) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
@@ -363,6 +365,7 @@ func TestDashboardWhenTheAPIFails(t *testing.T) {
 		return strings.Contains(s, "Could not load the overview: the store is unavailable; retry") && strings.Contains(s, "Retrying in")
 	}, 0)
 	b.WaitText("count-leads-total", "keeps its placeholder", equals("–"), 0)
+	b.WaitText("signed-in-as", "says the session is not checked", equals("Sign-in not checked yet: the store is unavailable; retry"), 0)
 	b.WaitText("connection-status", "is not live", equals("reconnecting"), 0)
 	b.Click("nav-deals")
 	b.WaitText("list-summary", "says what failed", func(s string) bool { return strings.Contains(s, "Could not load deals") }, 0)

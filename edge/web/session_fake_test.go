@@ -28,7 +28,11 @@ const (
 	detailUsedLink  = "the sign-in link was used already"
 	detailNoSession = "your session ended; sign in again"
 	detailForbidden = "a rep may set autonomy up to L3"
+	detailTooMany   = "too many sign-in attempts"
 )
+
+// maxFailures is how many wrong keys in a row the fake takes before it answers 429.
+const maxFailures = 3
 
 // principal is the body of GET /api/v1/session.
 type principal struct {
@@ -68,8 +72,16 @@ func (f *fakeAPI) sessionRoutes(app *fiber.App) {
 			f.bootUsed, role, ok = true, "admin", true
 		}
 		if !ok {
+			f.failures++
+			if f.failures >= maxFailures {
+				c.Set(fiber.HeaderRetryAfter, "30")
+				c.Set(fiber.HeaderContentType, rest.ProblemContentType)
+				return c.Status(fiber.StatusTooManyRequests).JSON(rest.Problem{Type: "/problems/rate-limited", Title: "Too many requests",
+					Status: fiber.StatusTooManyRequests, Detail: detailTooMany}, rest.ProblemContentType)
+			}
 			return unauthenticated(c, detailWrongKey)
 		}
+		f.failures = 0
 		f.nextSession++
 		id := fmt.Sprintf("fake-session-%d", f.nextSession)
 		p := principal{Kind: "key", Name: role, Role: role, Actor: "key:" + role, ExpiresAt: "2026-12-05T02:00:00Z"}
@@ -115,6 +127,13 @@ func (f *fakeAPI) revoke() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	clear(f.sessions)
+}
+
+// triedKeys is how many times POST /api/v1/session was called.
+func (f *fakeAPI) triedKeys() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.keysTried)
 }
 
 // sessionCount is how many sessions are live.

@@ -15,7 +15,8 @@ import (
 
 // TestSignIn walks a person through the sign-in page: without a session the page asks for a
 // key (focus in the field, nothing else shown); a wrong key says why; the right one opens the
-// page the address named; signing out returns to the form and ends the session; a 401 on a
+// page the address named (too many wrong keys first get a 429 that says when to try again);
+// signing out returns to the form and ends the session; a 401 on a
 // later call (the key revoked) returns to the form, saying so. The stream stays open
 // throughout, so that only the API's 401 can bring the form back.
 func TestSignIn(t *testing.T) {
@@ -27,7 +28,7 @@ func TestSignIn(t *testing.T) {
 	api.routes(app)
 	app.Get("/api/v1/stream", (&fakeStream{}).handler())
 	base := listen(t, app)
-	b := webtest.Start(t, webtest.Allow(unauthorized), webtest.WithScreenshotDirs(shotDirs(t)...))
+	b := webtest.Start(t, webtest.Allow(unauthorized), webtest.Allow(`status of 429`), webtest.WithScreenshotDirs(shotDirs(t)...))
 
 	b.Navigate(base + "/#/leads")
 	b.WaitFor("signin-form")
@@ -64,6 +65,17 @@ func TestSignIn(t *testing.T) {
 		t.Errorf("the key field's aria-invalid is %q after a wrong key", inv)
 	}
 	b.Screenshot("signin-wrong-key")
+
+	// Too many wrong keys: the server answers 429, and the page says when to try again.
+	for n := 2; n < maxFailures; n++ {
+		b.Fill("signin-key", "aida_wrong_again")
+		b.Click("signin-submit")
+		waitFor(t, "the server hears the key", func() bool { return api.triedKeys() == n })
+		b.WaitText("signin-error", "shows the problem's detail", equals(detailWrongKey), 0)
+	}
+	b.Fill("signin-key", "aida_wrong_once_more")
+	b.Click("signin-submit")
+	b.WaitText("signin-error", "says when to try again", equals(detailTooMany+". Try again in 30 s."), 0)
 
 	// The right key opens the list the address named.
 	signIn(t, b, adminKey, "admin")

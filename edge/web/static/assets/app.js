@@ -71,11 +71,12 @@ let mode = ''; // 'app' once signed in (or while the session cannot be checked),
 let recheckTimer = 0;
 let recheckFailures = 0;
 
-// showApp shows the app for principal p (null: not known, because the server could not say).
-function showApp(p) {
+// showApp shows the app for principal p (null: not known, because the server could not say,
+// for the reason err gives).
+function showApp(p, err) {
   clearTimeout(recheckTimer);
   setCurrent(p);
-  showPrincipal(p);
+  showPrincipal(p, err);
   mode = 'app';
   mainNav.hidden = false;
   conn.hidden = false;
@@ -84,12 +85,12 @@ function showApp(p) {
   stream.start();
 }
 
-function showPrincipal(p) {
+function showPrincipal(p, err) {
   if (p) {
     setText(signedInAs, `Signed in as ${p.actor || p.name} (${p.role})`);
     signedInAs.title = p.expires_at ? `The session ends ${absolute(p.expires_at)}` : '';
   } else {
-    setText(signedInAs, 'Signed in (not checked: the server did not answer)');
+    setText(signedInAs, `Sign-in not checked yet: ${err ? err.message : 'the server did not say'}`);
     signedInAs.title = '';
   }
 }
@@ -131,7 +132,8 @@ async function check() {
       showSignIn('');
       return;
     }
-    if (mode !== 'app') showApp(null);
+    if (mode !== 'app') showApp(null, err);
+    else showPrincipal(null, err);
     recheckFailures++;
     recheckTimer = setTimeout(check, Math.min(30000, 1000 * 2 ** Math.min(recheckFailures, 5)));
     return;

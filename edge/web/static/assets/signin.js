@@ -42,7 +42,7 @@ export function mountSignIn(root, { error = '', onSignedIn }) {
       if (gone) return;
       submit.disabled = false;
       let text = err.status === 0 ? `Could not sign in: ${err.message}.` : err.message;
-      if (err.retryAfter) text += ` Try again in ${err.retryAfter} s.`;
+      if (err.retryAfter) text = `${text.replace(/[.!]?$/, '.')} Try again in ${err.retryAfter} s.`;
       say(text);
       key.select();
       key.focus();
