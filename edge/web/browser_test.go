@@ -49,14 +49,23 @@ const overviewJSON = `{
   {"id":"` + graceID + `","full_name":"Grace Hopper","email":"grace@example.com","company":"Hopper Systems","status":"qualified","score":0.81,"next_action":"schedule_demo","autonomy_level":3,"created_at":"2026-03-01T09:00:00Z"}],
  "generated_at":"2026-03-02T09:00:01Z"}`
 
-// fakeAPI is the API the page reads, with fixed answers and no websocket. It records the
-// list queries and takes autonomy changes of leads.
+// fakeAPI is the API the page reads, with fixed answers and no websocket. Like the real one it
+// needs a session (session_fake_test.go); it records the list queries and takes autonomy
+// changes of leads, journaled as the signed-in principal.
 type fakeAPI struct {
-	mu       sync.Mutex
-	leads    map[string]*aidapb.Lead
-	timeline map[string][]rest.Entry
-	queries  []string // raw query strings of GET /api/v1/leads
-	stats    int      // GET /api/v1/stats/overview served
+	mu          sync.Mutex
+	leads       map[string]*aidapb.Lead
+	timeline    map[string][]rest.Entry
+	queries     []string // raw query strings of GET /api/v1/leads
+	stats       int      // GET /api/v1/stats/overview served
+	sessions    map[string]principal
+	nextSession int
+	bootUsed    bool     // the sign-in token was traded
+	keysTried   []string // api_key of every POST /api/v1/session
+	signOuts    int
+	failures    int      // wrong keys in a row
+	urls        []string // "METHOD url" of every request
+	forbid      bool     // autonomy changes answer 403
 }
 
 func newFakeAPI() *fakeAPI {
@@ -79,7 +88,7 @@ func newFakeAPI() *fakeAPI {
 		adaID:   lead(adaID, "Ada", "Lovelace", "Analytical Engines Ltd", "new", 620, 2),
 		graceID: lead(graceID, "Grace", "Hopper", "Hopper Systems", "qualified", 810, 3),
 		linusID: lead(linusID, "Linus", "Torvalds", "Kernel Labs", "contacted", 550, 2),
-	}, timeline: map[string][]rest.Entry{}}
+	}, timeline: map[string][]rest.Entry{}, sessions: map[string]principal{}}
 	f.timeline[adaID] = []rest.Entry{
 		{Version: 1, Type: "crm.lead.captured", Actor: "api", Time: "2026-03-02T09:00:00Z", EventID: "e-ada-1",
 			Summary: "api captured Ada Lovelace from website", Data: json.RawMessage("{}")},
@@ -89,7 +98,9 @@ func newFakeAPI() *fakeAPI {
 	return f
 }
 
+// routes adds the session resource and, behind it, the API.
 func (f *fakeAPI) routes(app *fiber.App) {
+	f.sessionRoutes(app)
 	app.Get("/api/v1/stats/overview", func(c *fiber.Ctx) error {
 		f.mu.Lock()
 		f.stats++
@@ -136,8 +147,14 @@ func (f *fakeAPI) routes(app *fiber.App) {
 		if err := json.Unmarshal(c.Body(), &req); err != nil || req.Level < 1 || req.Level > 5 {
 			return c.Status(422).JSON(rest.Problem{Title: "Invalid request", Status: 422, Detail: "level"})
 		}
+		who, _ := f.principal(c)
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		if f.forbid {
+			c.Set(fiber.HeaderContentType, rest.ProblemContentType)
+			return c.Status(403).JSON(rest.Problem{Type: "/problems/forbidden", Title: "Forbidden", Status: 403, Detail: detailForbidden},
+				rest.ProblemContentType)
+		}
 		l, ok := f.leads[c.Params("id")]
 		if !ok {
 			return c.SendStatus(404)
@@ -145,8 +162,8 @@ func (f *fakeAPI) routes(app *fiber.App) {
 		from := l.AutonomyLevel
 		l.AutonomyLevel, l.Version = req.Level, l.Version+1
 		f.timeline[l.Id] = append(f.timeline[l.Id], rest.Entry{Version: l.Version, Type: "crm.autonomy.level_changed",
-			Actor: "api", Time: rest.FormatTime(time.Now()), EventID: fmt.Sprintf("e-autonomy-%d", l.Version),
-			Summary: fmt.Sprintf("api changed the lead's autonomy level from L%d to L%d: %s", from, req.Level, req.Reason),
+			Actor: who.Actor, Time: rest.FormatTime(time.Now()), EventID: fmt.Sprintf("e-autonomy-%d", l.Version),
+			Summary: fmt.Sprintf("%s changed the lead's autonomy level from L%d to L%d: %s", who.Actor, from, req.Level, req.Reason),
 			Data:    json.RawMessage("{}")})
 		return c.JSON(rest.ViewLead(l))
 	})
@@ -182,6 +199,7 @@ func (f *fakeAPI) leadQueries() []string {
 func serve(t *testing.T, api *fakeAPI) string {
 	t.Helper()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(api.record)
 	if err := web.Register(app); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +232,21 @@ func equals(want string) func(string) bool { return func(s string) bool { return
 // The browser logs the failed websocket handshake itself; the page has no say in it.
 const noStream = `WebSocket connection to '.*/api/v1/stream' failed`
 
-// TestDashboardWithoutStream serves the page with a fake API and no websocket, on a laptop
+// The browser logs every 401 answer too (the page asks whose session it has before signing in).
+const unauthorized = `status of 401`
+
+// signIn signs in as a person does: the page shows the form, the key goes into the field, the
+// button is pressed; it waits until the footer names the principal.
+func signIn(t *testing.T, b *webtest.Browser, key, role string) {
+	t.Helper()
+	b.WaitFor("signin-form")
+	b.Fill("signin-key", key)
+	b.Click("signin-submit")
+	b.WaitText("signed-in-as", "names the principal", equals("Signed in as key:"+role+" ("+role+")"), 0)
+}
+
+// TestDashboardWithoutStream serves the page with a fake API and no websocket, signed in as an
+// admin through the sign-in form, on a laptop
 // and on a phone (screenshots in the test's temp dir, and under $AIDA_SCREENSHOT_DIR/fake-api
 // when set): the overview shows the API's numbers, the status says it is not live, the
 // skip link comes first, dark mode follows the system, the lists filter, sort and page, the entity page shows the lead and
@@ -227,7 +259,9 @@ func TestDashboardWithoutStream(t *testing.T) {
 	if dir := os.Getenv("AIDA_SCREENSHOT_DIR"); dir != "" {
 		shots = append(shots, filepath.Join(dir, "fake-api"))
 	}
-	b := webtest.Start(t, webtest.Allow(noStream), webtest.WithScreenshotDirs(shots...))
+	b := webtest.Start(t, webtest.Allow(noStream), webtest.Allow(unauthorized), webtest.WithScreenshotDirs(shots...))
+	b.Navigate(base + "/")
+	signIn(t, b, adminKey, "admin")
 
 	for _, size := range []struct {
 		name          string
@@ -288,8 +322,8 @@ func TestDashboardWithoutStream(t *testing.T) {
 		b.Select("entity-autonomy-select", level)
 		b.Click("entity-autonomy-save")
 		b.WaitText("entity-level", "shows the new level", equals("L"+level), 0)
-		b.WaitText(fmt.Sprintf("timeline-e-autonomy-%d", map[string]int{"3": 3, "4": 4}[level]), "records the change",
-			func(s string) bool { return strings.Contains(s, "to L"+level) }, 0)
+		b.WaitText(fmt.Sprintf("timeline-e-autonomy-%d", map[string]int{"3": 3, "4": 4}[level]), "records the change by the principal",
+			func(s string) bool { return strings.Contains(s, "to L"+level) && strings.Contains(s, "key:admin") }, 0)
 		b.Screenshot("lead-" + size.name)
 
 		b.Click("nav-deals")
@@ -311,7 +345,8 @@ func TestDashboardWithoutStream(t *testing.T) {
 }
 
 // TestDashboardWhenTheAPIFails: with every API call answering 503 and no websocket, the page
-// says what failed and that it retries, keeps its skeleton, and throws nothing: the console
+// shows the app on trust (the session cannot be checked, and the footer says so), says what
+// failed and that it retries, keeps its skeleton, and throws nothing: the console
 // holds only the browser's own reports of the failed requests.
 func TestDashboardWhenTheAPIFails(t *testing.T) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
@@ -330,6 +365,7 @@ func TestDashboardWhenTheAPIFails(t *testing.T) {
 		return strings.Contains(s, "Could not load the overview: the store is unavailable; retry") && strings.Contains(s, "Retrying in")
 	}, 0)
 	b.WaitText("count-leads-total", "keeps its placeholder", equals("–"), 0)
+	b.WaitText("signed-in-as", "says the session is not checked", equals("Sign-in not checked yet: the store is unavailable; retry"), 0)
 	b.WaitText("connection-status", "is not live", equals("reconnecting"), 0)
 	b.Click("nav-deals")
 	b.WaitText("list-summary", "says what failed", func(s string) bool { return strings.Contains(s, "Could not load deals") }, 0)

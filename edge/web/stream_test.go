@@ -128,7 +128,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // the entity page subscribes to its id with the version it shows, shows the activity and the
 // change it is sent, and after the server drops the connection it says so, reconnects and
 // resumes from the newer version; the overview subscribes to every kind, puts activity in
-// its feed and re-reads the stats after a change.
+// its feed and re-reads the stats after a change. When the session ends, the server refuses
+// the next upgrade (401) and the page shows the sign-in form instead of reconnecting.
 func TestDashboardFollowsTheStream(t *testing.T) {
 	api := newFakeAPI()
 	fs := &fakeStream{}
@@ -136,13 +137,14 @@ func TestDashboardFollowsTheStream(t *testing.T) {
 	if err := web.Register(app); err != nil {
 		t.Fatal(err)
 	}
+	api.routes(app) // first, so that its session check guards the stream too
 	app.Get("/api/v1/stream", fs.handler())
-	api.routes(app)
 	base := listen(t, app)
-	b := webtest.Start(t)
+	b := webtest.Start(t, webtest.Allow(unauthorized), webtest.Allow(noStream))
 
 	key := "lead/" + adaID
 	b.Navigate(base + "/#/lead/" + adaID)
+	signIn(t, b, viewerKey, "viewer")
 	b.WaitText("connection-status", "turns live", equals("live"), 0)
 	b.WaitFor("timeline-e-ada-2")
 	waitFor(t, "the entity page subscribes", func() bool { return fs.lastSub(key) != nil })
@@ -196,4 +198,17 @@ func TestDashboardFollowsTheStream(t *testing.T) {
 	waitFor(t, "the stats are read again", func() bool { return api.statsServed() > before })
 	b.WaitText("recent-lead-"+graceID, "shows the change at once", func(s string) bool { return strings.Contains(s, "L5") }, 0)
 	b.Screenshot("overview-live")
+
+	// The session ends while the page is live: the next upgrade is refused and the page asks
+	// for a key rather than retrying.
+	conns := fs.connections()
+	api.revoke()
+	fs.drop(t)
+	b.WaitText("signin-error", "says the session ended", equals(detailNoSession), 0)
+	if state, _ := webtest.Eval[string](b, `document.querySelector('[data-testid="connection-status"]').dataset.state`); state != "stopped" {
+		t.Errorf("stream state %q after the refusal, want stopped", state)
+	}
+	if n := fs.connections(); n != conns {
+		t.Errorf("%d connections opened after the session ended", n-conns)
+	}
 }

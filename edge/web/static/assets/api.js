@@ -1,38 +1,32 @@
 // api.js: the REST API under /api/v1. Every call resolves or rejects with an ApiError that a
 // person can read; nothing here throws anything else.
+//
+// Credentials travel by themselves: the session cookie (HttpOnly, so this code never sees it)
+// goes with every same-origin request. A 401 or 403 answer is also told to the hooks app.js
+// sets (onAuthFailure), so that a session that ends shows the sign-in form wherever it ends.
 
 const TIMEOUT_MS = 10000;
-const USER_KEY = 'aida.user';
+export const SESSION_PATH = '/api/v1/session';
 
-// ApiError is a failed call: status 0 when the server could not be reached.
+// ApiError is a failed call: status 0 when the server could not be reached. retryAfter is the
+// Retry-After header in seconds (0 when absent), as a 429 or 503 sends it.
 export class ApiError extends Error {
-  constructor(status, message, problem) {
+  constructor(status, message, problem, retryAfter = 0) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem || null;
+    this.retryAfter = retryAfter;
   }
 }
 
-// user is the name sent as X-User-ID, so that the timeline says who acted; '' sends none.
-export function user() {
-  try {
-    return localStorage.getItem(USER_KEY) || '';
-  } catch {
-    return '';
-  }
-}
+let hooks = { unauthenticated() {}, forbidden() {} };
 
-// setUser remembers the name; '' forgets it.
-export function setUser(name) {
-  const v = String(name || '').trim();
-  try {
-    if (v) localStorage.setItem(USER_KEY, v);
-    else localStorage.removeItem(USER_KEY);
-  } catch {
-    // storage refused (private mode): the name lasts for this page only
-  }
-  return v;
+// onAuthFailure sets what happens when a call answers 401 (unauthenticated(err): the session
+// ended or was never there) or 403 (forbidden(err): the role may not). Calls to the session
+// resource itself are left to their callers.
+export function onAuthFailure(h) {
+  hooks = { ...hooks, ...h };
 }
 
 async function request(method, path, body, signal) {
@@ -45,8 +39,6 @@ async function request(method, path, body, signal) {
   }
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const who = user();
-  if (who && method !== 'GET') headers['X-User-ID'] = who;
   let res;
   try {
     res = await fetch(path, {
@@ -70,7 +62,13 @@ async function request(method, path, body, signal) {
     }
   }
   if (!res.ok) {
-    throw new ApiError(res.status, problemText(res.status, data), data);
+    const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+    const err = new ApiError(res.status, problemText(res.status, data), data, Number.isFinite(retry) && retry > 0 ? retry : 0);
+    if (path !== SESSION_PATH && !(signal && signal.aborted)) {
+      if (res.status === 401) hooks.unauthenticated(err);
+      if (res.status === 403) hooks.forbidden(err);
+    }
+    throw err;
   }
   return data;
 }

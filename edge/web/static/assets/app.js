@@ -1,22 +1,35 @@
-// app.js: the dashboard's entry point: the hash router, the live stream's status, the notice
-// line and the identity sent as X-User-ID.
+// app.js: the dashboard's entry point: the session (sign-in page or the app), the hash router,
+// the live stream's status and the notice line.
+//
+// The page starts by trading a sign-in link's token for a session (session.js has already taken
+// it out of the address bar), or by asking whose session the cookie holds. Nobody's (401): the
+// sign-in page. Someone's: the app, with "Signed in as …" in the footer. Any later 401 (the key
+// revoked, the session expired), also as a refused websocket, returns to the sign-in page; a
+// 403 says the problem's detail in the notice line.
 //
 // Routes: #/ overview, #/leads, #/deals, #/accounts (with ?filters), #/lead/<id>,
 // #/deal/<id>, #/account/<id>. Each view mounts into <main> and returns its cleanup, which
 // ends its subscriptions, requests and timers.
 
-import { setUser, user } from './api.js';
-import { byTestId, refreshTimes, setText } from './dom.js';
+// session.js first: evaluating it takes a sign-in token out of the address bar.
+import { bootToken, setCurrent, signIn, signOut, whoami } from './session.js';
+import { onAuthFailure } from './api.js';
+import { absolute, byTestId, h, refreshTimes, replace, setText } from './dom.js';
 import { mountEntity } from './entity.js';
 import { mountList } from './lists.js';
 import { Feed, mountOverview } from './overview.js';
+import { mountSignIn } from './signin.js';
 import { Stream, streamURL } from './stream.js';
 
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const conn = byTestId(document, 'connection-status');
+const mainNav = document.querySelector('.mainnav');
+const sessionLine = byTestId(document, 'session');
+const signedInAs = byTestId(document, 'signed-in-as');
+const signOutButton = byTestId(document, 'sign-out');
 
-const STATE_TEXT = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting' };
+const STATE_TEXT = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting', stopped: 'signed out' };
 
 function showConnection(state, detail) {
   conn.dataset.state = state;
@@ -29,7 +42,7 @@ function showConnection(state, detail) {
   conn.title = title;
 }
 
-const stream = new Stream(streamURL(), showConnection);
+const stream = new Stream(streamURL(), showConnection, refused);
 
 const ctx = {
   stream,
@@ -54,9 +67,141 @@ const LISTS = { '/leads': 'lead', '/deals': 'deal', '/accounts': 'account' };
 
 let cleanup = () => {};
 let firstRoute = true;
+let mode = ''; // 'app' once signed in (or while the session cannot be checked), 'signin'
+let recheckTimer = 0;
+let recheckFailures = 0;
+
+// showApp shows the app for principal p (null: not known, because the server could not say,
+// for the reason err gives).
+function showApp(p, err) {
+  clearTimeout(recheckTimer);
+  setCurrent(p);
+  showPrincipal(p, err);
+  mode = 'app';
+  mainNav.hidden = false;
+  conn.hidden = false;
+  sessionLine.hidden = false;
+  route();
+  stream.start();
+}
+
+function showPrincipal(p, err) {
+  if (p) {
+    setText(signedInAs, `Signed in as ${p.actor || p.name} (${p.role})`);
+    signedInAs.title = p.expires_at ? `The session ends ${absolute(p.expires_at)}` : '';
+  } else {
+    setText(signedInAs, `Sign-in not checked yet: ${err ? err.message : 'the server did not say'}`);
+    signedInAs.title = '';
+  }
+}
+
+// showSignIn ends whatever the page showed and shows the sign-in form, saying error.
+function showSignIn(error) {
+  clearTimeout(recheckTimer);
+  if (mode === 'signin') return;
+  mode = 'signin';
+  stream.stop();
+  cleanup();
+  setCurrent(null);
+  ctx.feed = new Feed(); // the next person does not see this one's activity
+  ctx.notify(null);
+  ctx.setTitle('Sign in');
+  mainNav.hidden = true;
+  conn.hidden = true;
+  sessionLine.hidden = true;
+  setText(signedInAs, '');
+  cleanup = mountSignIn(main, {
+    error,
+    onSignedIn(p) {
+      cleanup();
+      cleanup = () => {};
+      firstRoute = false; // the form is gone: focus moves to the page's heading
+      showApp(p);
+    },
+  });
+}
+
+// check asks whose session this is: the app, the sign-in page, or (the server not answering)
+// the app on trust, checked again with backoff, since every call says 401 if it must.
+async function check() {
+  let p;
+  try {
+    p = await whoami();
+  } catch (err) {
+    if (err.status === 401) {
+      showSignIn('');
+      return;
+    }
+    if (mode !== 'app') showApp(null, err);
+    else showPrincipal(null, err);
+    recheckFailures++;
+    recheckTimer = setTimeout(check, Math.min(30000, 1000 * 2 ** Math.min(recheckFailures, 5)));
+    return;
+  }
+  recheckFailures = 0;
+  if (mode === 'app') {
+    // Known at last: show the role's controls as they are.
+    setCurrent(p);
+    showPrincipal(p);
+    route();
+    return;
+  }
+  showApp(p);
+}
+
+// refused hears a websocket closed before it opened: true (stop) when nobody is signed in.
+async function refused() {
+  try {
+    await whoami();
+    return false;
+  } catch (err) {
+    if (err.status !== 401) return false;
+    showSignIn(err.message);
+    return true;
+  }
+}
+
+onAuthFailure({
+  unauthenticated(err) {
+    if (mode === 'app') showSignIn(err.message);
+  },
+  forbidden(err) {
+    ctx.notify(err.message);
+  },
+});
+
+signOutButton.addEventListener('click', async () => {
+  signOutButton.disabled = true;
+  try {
+    await signOut();
+  } catch (err) {
+    if (err.status !== 401) {
+      ctx.notify(`Could not sign out: ${err.message}.`);
+      return;
+    }
+  } finally {
+    signOutButton.disabled = false;
+  }
+  showSignIn('');
+});
+
+// boot trades the sign-in link's token, if any, for a session; else checks the cookie's.
+async function boot() {
+  if (!bootToken) {
+    check();
+    return;
+  }
+  replace(main, h('p', { class: 'loading' }, 'Signing in with the sign-in link…'));
+  try {
+    showApp(await signIn(bootToken));
+  } catch (err) {
+    showSignIn(`The sign-in link did not work: ${err.message}. Sign in with a key.`);
+  }
+}
 
 // route mounts the view the location's hash names.
 function route() {
+  if (mode !== 'app') return;
   const hash = location.hash || '#/';
   if (!hash.startsWith('#/')) return; // an in-page anchor, such as the skip link's
   const [pathPart, queryPart = ''] = hash.slice(1).split('?');
@@ -122,29 +267,6 @@ skip.addEventListener('click', (ev) => {
   main.focus();
 });
 
-// Identity: the name sent as X-User-ID with every change.
-const idForm = byTestId(document, 'identity-form');
-const idInput = document.getElementById('identity-input');
-const idName = byTestId(document, 'identity-name');
-const showUser = () => setText(idName, user() || 'api');
-idInput.value = user();
-showUser();
-// The server takes visible ASCII without quotes or backslashes.
-const VALID_USER = /^[\x21\x23-\x5b\x5d-\x7e]{0,64}$/;
-idInput.addEventListener('input', () => idInput.setCustomValidity(''));
-idForm.addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const v = idInput.value.trim();
-  if (!VALID_USER.test(v)) {
-    idInput.setCustomValidity('Use letters, digits and symbols, without spaces, quotes or backslashes.');
-    idInput.reportValidity();
-    return;
-  }
-  idInput.value = setUser(v);
-  showUser();
-});
-
 window.addEventListener('hashchange', route);
 setInterval(() => refreshTimes(document), 30000);
-route();
-stream.start();
+boot();

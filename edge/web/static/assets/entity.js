@@ -2,6 +2,10 @@
 // (drafts to approve or discard, tasks to complete), flags, notes, sequence or onboarding, its
 // autonomy level with a control to change it, and its timeline.
 //
+// Controls the signed-in role may not use are disabled, each with a title naming the role it
+// needs (the roles of the server's operation table: notes, tasks, flags, status and autonomy
+// need rep; approving and discarding drafts manager; autonomy levels are capped by role).
+//
 // Live: an ids subscription with activity, resumed from the version shown. Forms are built once
 // and keep what a person typed while the data around them updates.
 
@@ -9,6 +13,7 @@ import { ApiError, del, entityPath, get, plural, post, timeline } from './api.js
 import {
   absolute, actorClass, actorName, badge, capital, count, h, money, replace, score, setText, td, timeEl, words,
 } from './dom.js';
+import { allows, current, gate, maxAutonomy, needs, roleFor } from './session.js';
 
 export const LEVELS = [
   [1, 'L1 · draft only'], [2, 'L2 · assisted'], [3, 'L3 · supervised'], [4, 'L4 · delegated'], [5, 'L5 · autonomous'],
@@ -16,6 +21,17 @@ export const LEVELS = [
 const LEAD_TARGETS = ['new', 'contacted', 'qualified', 'unqualified'];
 const DEAL_STAGES = ['prospect', 'qualified', 'proposal', 'negotiation', 'closed_won', 'closed_lost'];
 const TIMELINE_SHOWN = 200;
+
+// roleNote says, to a role that may not do everything here, what it may not and who may.
+function roleNote() {
+  const p = current();
+  let text = '';
+  if (!p || allows('admin')) return null;
+  if (!allows('rep')) text = `Signed in as ${p.role}: you can read; changes need the rep role.`;
+  else if (!allows('manager')) text = `As a ${p.role} you may set autonomy up to L${maxAutonomy()}; approving or discarding drafts needs the manager role.`;
+  else text = `As a ${p.role} you may set autonomy up to L${maxAutonomy()}; L5 needs the admin role.`;
+  return h('p', { class: 'muted small role-note', testid: 'entity-role-note' }, text);
+}
 
 // mountEntity renders the entity (kind, id) into root and returns its cleanup.
 export function mountEntity(root, ctx, kind, id) {
@@ -70,6 +86,14 @@ export function mountEntity(root, ctx, kind, id) {
   const levelReason = h('input', { id: 'autonomy-reason', name: 'reason', maxlength: 1000, autocomplete: 'off', testid: 'entity-autonomy-reason' });
   const levelSave = h('button', { type: 'submit', class: 'btn primary', testid: 'entity-autonomy-save' }, 'Save level');
   let levelDirty = false;
+  for (const o of levelSelect.options) {
+    const n = Number(o.value);
+    if (n > maxAutonomy()) {
+      o.disabled = true;
+      o.title = needs(roleFor(n), `L${n}`);
+    }
+  }
+  gate('rep', levelSelect, levelReason, levelSave);
   levelSelect.addEventListener('change', () => { levelDirty = view && Number(levelSelect.value) !== view.autonomy_level; });
   const autonomyForm = h('form', { class: 'stack', testid: 'entity-autonomy-form' },
     h('div', { class: 'field' }, h('label', { for: 'autonomy-level' }, 'Level'), levelSelect),
@@ -103,6 +127,7 @@ export function mountEntity(root, ctx, kind, id) {
     const reason = h('input', { id: 'move-reason', maxlength: 1000, autocomplete: 'off' });
     const save = h('button', { type: 'submit', class: 'btn', testid: lead ? 'entity-status-save' : 'entity-stage-save' },
       lead ? 'Change status' : 'Move stage');
+    gate('rep', moveSelect, reason, save);
     moveForm = h('form', { class: 'stack' },
       h('div', { class: 'field' }, h('label', { for: 'move-to' }, lead ? 'Status' : 'Stage'), moveSelect),
       h('div', { class: 'field' }, h('label', { for: 'move-reason' }, 'Reason'), reason),
@@ -125,6 +150,7 @@ export function mountEntity(root, ctx, kind, id) {
   if (kind === 'lead' || kind === 'deal') {
     const text = h('textarea', { id: 'note-text', rows: 3, maxlength: 10000, testid: 'entity-note-text', required: true });
     const save = h('button', { type: 'submit', class: 'btn', testid: 'entity-note-save' }, 'Add note');
+    gate('rep', text, save);
     noteForm = h('form', { class: 'stack' },
       h('div', { class: 'field' }, h('label', { for: 'note-text' }, 'New note'), text), h('div', {}, save));
     noteForm.addEventListener('submit', (ev) => {
@@ -140,7 +166,7 @@ export function mountEntity(root, ctx, kind, id) {
 
   const back = h('a', { class: 'back', href: `#/${plural[kind]}` }, `← ${capital(plural[kind])}`);
   replace(root,
-    back, head, meta, message,
+    back, head, meta, roleNote(), message,
     h('div', { class: 'entity-grid' },
       h('div', { class: 'entity-main' },
         attention, state, special, flags,
@@ -217,6 +243,7 @@ export function mountEntity(root, ctx, kind, id) {
     const pending = d.status === 'pending';
     const approve = h('button', { type: 'button', class: 'btn primary', testid: `draft-approve-${d.id}` }, 'Approve');
     const discard = h('button', { type: 'button', class: 'btn', testid: `draft-discard-${d.id}` }, 'Discard');
+    gate('manager', approve, discard);
     approve.addEventListener('click', () => act(approve, 'approve the draft', () =>
       post(`${path}/drafts/${encodeURIComponent(d.id)}/approve`, { reason: 'approved from the dashboard' }, ac.signal)));
     discard.addEventListener('click', () => act(discard, 'discard the draft', () =>
@@ -237,6 +264,7 @@ export function mountEntity(root, ctx, kind, id) {
 
   function taskItem(t) {
     const complete = h('button', { type: 'button', class: 'btn', testid: `task-complete-${t.id}` }, 'Complete');
+    gate('rep', complete);
     complete.addEventListener('click', () => act(complete, 'complete the task', () =>
       post(`${path}/tasks/${encodeURIComponent(t.id)}/complete`, {}, ac.signal)));
     const open = t.status !== 'done';
@@ -305,6 +333,7 @@ export function mountEntity(root, ctx, kind, id) {
       const sq = v.sequence;
       if (sq) {
         const stop = h('button', { type: 'button', class: 'btn', testid: 'entity-sequence-stop' }, 'Stop sequence');
+        gate('rep', stop);
         stop.addEventListener('click', () => act(stop, 'stop the sequence', () => del(`${path}/sequence`, ac.signal)));
         parts.push(h('section', { class: 'card', 'aria-labelledby': 'h-seq', testid: 'entity-sequence' },
           h('h2', { id: 'h-seq' }, 'Sequence'),
@@ -341,6 +370,7 @@ export function mountEntity(root, ctx, kind, id) {
           h('ol', { class: 'items', testid: 'entity-milestones' }, (ob.milestones || []).map((m) => {
             const done = m.status === 'done';
             const complete = h('button', { type: 'button', class: 'btn', testid: `milestone-complete-${m.name}` }, 'Mark done');
+            gate('rep', complete);
             complete.addEventListener('click', () => act(complete, `complete ${words(m.name)}`, () =>
               post(`${path}/milestones/${encodeURIComponent(m.name)}/complete`, {}, ac.signal)));
             return h('li', { class: 'item' },
@@ -358,6 +388,7 @@ export function mountEntity(root, ctx, kind, id) {
     replace(flags, h('h2', { id: 'h-flags' }, 'Flags'),
       fl.length ? h('ul', { class: 'items' }, fl.map((f) => {
         const clear = h('button', { type: 'button', class: 'btn', testid: `flag-clear-${f.name}` }, 'Clear');
+        gate('rep', clear);
         clear.addEventListener('click', () => act(clear, `clear the ${words(f.name)} flag`, () =>
           del(`${path}/flags/${encodeURIComponent(f.name)}`, ac.signal)));
         return h('li', { class: 'item', testid: `flag-${f.name}` },

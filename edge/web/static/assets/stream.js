@@ -7,15 +7,22 @@
 // onResync instead, for the view to reload what it shows. A lost connection is retried with
 // exponential backoff (0.5 s doubling to 15 s, with jitter); a connection that hears nothing
 // for twice the heartbeat interval (plus 5 s) is treated as lost. Nothing here throws.
+//
+// The server refuses the upgrade with 401 when the request has no valid credentials, and the
+// browser shows the page only a connection closed before it opened; so on such a close the
+// stream asks onRefused (which checks the session) whether to stop rather than retry.
 
 const MIN_DELAY = 500;
 const MAX_DELAY = 15000;
 
 export class Stream {
-  // onState(state, detail) hears 'connecting', 'live' and 'reconnecting' (detail.retryIn ms).
-  constructor(url, onState) {
+  // onState(state, detail) hears 'connecting', 'live', 'reconnecting' (detail.retryIn ms) and
+  // 'stopped'. onRefused() hears a connection that closed before it opened; when it returns
+  // (or resolves to) true the stream stops instead of retrying.
+  constructor(url, onState, onRefused) {
     this.url = url;
     this.onState = onState || (() => {});
+    this.onRefused = onRefused || (() => false);
     this.subs = new Map(); // sub id → {spec, handlers, versions: Map "kind/id" → version, sent}
     this.ws = null;
     this.attempt = 0;
@@ -29,9 +36,31 @@ export class Stream {
     window.addEventListener('online', () => this.reconnectNow());
   }
 
-  // start opens the first connection.
+  // start opens the first connection, or opens one again after stop.
   start() {
+    if (!this.stopped && this.ws) return;
+    this.stopped = false;
+    this.attempt = 0;
     this.connect();
+  }
+
+  // stop closes the connection and retries no more, until start. Subscriptions stay, to be
+  // sent again when a connection opens.
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.watchdog);
+    const ws = this.ws;
+    this.ws = null;
+    for (const entry of this.subs.values()) entry.sent = false;
+    if (ws) {
+      try {
+        ws.close(1000, 'signed out');
+      } catch {
+        // already closing
+      }
+    }
+    this.setState('stopped');
   }
 
   // subscribe follows spec; handlers are onSnapshot(kind, items), onChange(msg),
@@ -64,6 +93,7 @@ export class Stream {
 
   connect() {
     clearTimeout(this.retryTimer);
+    if (this.stopped) return;
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting', { retryIn: 0 });
     let ws;
     try {
@@ -73,8 +103,10 @@ export class Stream {
       return;
     }
     this.ws = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
       if (this.ws !== ws) return;
+      opened = true;
       this.armWatchdog();
       for (const [sub, entry] of this.subs) this.sendSubscribe(sub, entry, true);
     });
@@ -93,7 +125,20 @@ export class Stream {
       if (this.ws !== ws) return;
       this.ws = null;
       clearTimeout(this.watchdog);
-      this.scheduleRetry();
+      if (opened) {
+        this.scheduleRetry();
+        return;
+      }
+      // Refused before it opened: perhaps nobody is signed in any more.
+      this.setState('reconnecting', { retryIn: 0 });
+      Promise.resolve()
+        .then(() => this.onRefused())
+        .catch(() => false)
+        .then((stop) => {
+          if (this.stopped || this.ws) return;
+          if (stop) this.stop();
+          else this.scheduleRetry();
+        });
     });
     // 'error' is always followed by 'close'; the browser reports the failure itself.
     ws.addEventListener('error', () => {});
