@@ -82,7 +82,9 @@ func TestRoleMatrix(t *testing.T) {
 func TestCredentials(t *testing.T) {
 	h := newHarness(t, Config{})
 	auth := h.bearer(t, "ann", access.Viewer)
-	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) { return leadReply(leadID), nil }
+	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) {
+		return leadReply(leadID), nil
+	}
 	path := "/api/v1/leads/" + leadID
 	if r := h.do(t, "GET", path, "", "Authorization", auth); r.status != 200 {
 		t.Fatalf("viewer key: %d %s", r.status, r.body)
@@ -110,7 +112,9 @@ func TestCredentials(t *testing.T) {
 // level and in a create alike.
 func TestAutonomyLimits(t *testing.T) {
 	h := newHarness(t, Config{})
-	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) { return leadReply(leadID), nil }
+	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) {
+		return leadReply(leadID), nil
+	}
 	h.fake.capture = func(_ context.Context, cmd *aidapb.Command) (*aidapb.Lead, bool, error) {
 		return &aidapb.Lead{Id: leadID, Email: "a@b.co"}, false, nil
 	}

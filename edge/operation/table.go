@@ -259,9 +259,9 @@ func service() []Operation {
 			Doc: rest.Op{ID: "healthz", Tag: "operations", OK: ok(200, typeOf[rest.Status]())}},
 		{Method: "GET", Path: "/readyz", Status: 200, Role: access.Viewer,
 			Summary: "Readiness: 200 when the store and the event stream are reachable; open to loopback clients and to AIDA_METRICS_TOKEN",
-			Doc: rest.Op{ID: "readyz", Tag: "operations", OK: ok(200, typeOf[rest.Status]()), Problems: []int{503}}},
+			Doc:     rest.Op{ID: "readyz", Tag: "operations", OK: ok(200, typeOf[rest.Status]()), Problems: []int{503}}},
 		{Method: "GET", Path: "/metrics", Status: 200, Role: access.Viewer,
 			Summary: "Prometheus metrics; open to loopback clients and to AIDA_METRICS_TOKEN",
-			Doc: rest.Op{ID: "metrics", Tag: "operations", OKText: "Prometheus text exposition format"}},
+			Doc:     rest.Op{ID: "metrics", Tag: "operations", OKText: "Prometheus text exposition format"}},
 	}
 }

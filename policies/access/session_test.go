@@ -40,8 +40,8 @@ func TestSessions(t *testing.T) {
 	for name, v := range map[string]string{
 		"empty": "", "garbage": "hello", "forged expiry": longer, "another session's MAC": swapped,
 		"key id of the admin with ann's MAC": parts[0] + ".env." + parts[2] + "." + parts[3],
-		"unknown key": parts[0] + ".zzzzzzzz." + parts[2] + "." + parts[3],
-		"too long":    value + strings.Repeat("a", 300),
+		"unknown key":                        parts[0] + ".zzzzzzzz." + parts[2] + "." + parts[3],
+		"too long":                           value + strings.Repeat("a", 300),
 	} {
 		if _, _, err := keys.Session(t.Context(), v); !errors.Is(err, access.ErrInvalidSession) || !errors.Is(err, access.ErrInvalidKey) {
 			t.Errorf("%s: Session(%q) = %v, want ErrInvalidSession", name, v, err)
