@@ -24,22 +24,42 @@ const (
 	headerWWWAuth  = "WWW-Authenticate"
 	wwwAuthBearer  = `Bearer realm="aida"`
 	localViaCookie = "aida.via_cookie"
+	localAuthErr   = "aida.auth_error"
+	localOpen      = "aida.open"
 )
 
-// guard authenticates the request for op and authorizes it from the table. /readyz and
+// identify authenticates the request for op and keeps who it is (or why not) for the rate
+// limit and authorize, which follow it on every route. Public routes need nobody; /readyz and
 // /metrics are also open to loopback clients and to the metrics token.
-func (s *Server) guard(op operation.Operation) fiber.Handler {
+func (s *Server) identify(op operation.Operation) fiber.Handler {
 	probe := op.Doc.ID == "readyz" || op.Doc.ID == "metrics"
 	return func(c *fiber.Ctx) error {
-		if op.Role == access.Public {
-			return c.Next()
-		}
-		if probe && (loopbackPeer(c) || s.metricsToken(c)) {
+		if op.Role == access.Public || (probe && (loopbackPeer(c) || s.metricsToken(c))) {
+			c.Locals(localOpen, true)
 			return c.Next()
 		}
 		p, viaCookie, err := s.authenticate(c)
+		if err != nil {
+			c.Locals(localAuthErr, err)
+			return c.Next()
+		}
+		c.Locals(localPrincipal, p)
+		c.Locals(localViaCookie, viaCookie)
+		return c.Next()
+	}
+}
+
+// authorize refuses what identify found wanting: credentials that failed (401), none for a
+// route that needs them (401), a role below the route's (403), or a cookie-authenticated write
+// from a page of another origin (403).
+func (s *Server) authorize(op operation.Operation) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if open, _ := c.Locals(localOpen).(bool); open {
+			return c.Next()
+		}
+		err, _ := c.Locals(localAuthErr).(error)
 		if err == nil {
-			err = operation.Authorize(&op, p)
+			err = operation.Authorize(&op, principal(c))
 		}
 		if err != nil {
 			var fe *fault.Error
@@ -48,15 +68,37 @@ func (s *Server) guard(op operation.Operation) fiber.Handler {
 			}
 			return err
 		}
-		if viaCookie && op.Method != fiber.MethodGet && !s.sameOrigin(c) {
+		if via, _ := c.Locals(localViaCookie).(bool); via && op.Method != fiber.MethodGet && !s.sameOrigin(c) {
 			return fault.New(fault.Forbidden, "a signed-in browser may change things only from this server's own pages "+
 				"(the request's Origin is not this server's); an API client sends Authorization: Bearer <key> instead")
 		}
-		c.Locals(localPrincipal, p)
-		c.Locals(localViaCookie, viaCookie)
 		return c.Next()
 	}
 }
+
+// ratePick names the bucket a request draws from: its key's (the key's own rate_limit, else
+// AIDA_RATE_LIMIT) when it has a principal, else its client address's (AIDA_ANON_RATE_LIMIT),
+// failed credentials included. /healthz is never limited.
+func (s *Server) ratePick(c *fiber.Ctx) (string, float64, int, bool) {
+	if c.Path() == pathHealthz {
+		return "", 0, 0, false
+	}
+	if p := principal(c); p.Valid() {
+		rate := p.RateLimit
+		if rate == 0 {
+			rate = s.cfg.RateLimit
+		}
+		burst := s.cfg.RateBurst
+		if burst == 0 {
+			burst = max(2*rate, 1)
+		}
+		return "p:" + p.Actor() + ":" + p.KeyID, float64(rate), burst, rate > 0
+	}
+	return "ip:" + c.IP(), float64(s.cfg.AnonRateLimit), anonBurst, s.cfg.AnonRateLimit > 0
+}
+
+// anonBurst lets a browser load the sign-in page and its assets at once.
+const anonBurst = 20
 
 // authenticate returns the request's principal: from Authorization when it is there, else from
 // the session cookie; the zero Principal when neither is. viaCookie tells which.
@@ -111,4 +153,13 @@ func (s *Server) sameOrigin(c *fiber.Ctx) bool {
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Header.Host()))
+}
+
+// idempotencyScope is whose Idempotency-Keys a request's belong to: its principal's; "" (no
+// replay) without one.
+func idempotencyScope(c *fiber.Ctx) string {
+	if p := principal(c); p.Valid() {
+		return p.Actor() + ":" + p.KeyID
+	}
+	return ""
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/aidacrm/aida/edge/idempotency"
 	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/policies/access"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,12 @@ type Config struct {
 	MetricsToken string
 	// SessionTTL is how long a browser session lasts (default access.DefaultSessionTTL).
 	SessionTTL time.Duration
+	// RateLimit is the requests per second of a principal whose key has no rate_limit of its
+	// own; 0: none. RateBurst is how many it may make at once (0: twice the rate).
+	RateLimit, RateBurst int
+	// AnonRateLimit is the requests per second of a client address without valid credentials;
+	// 0: none. Sign-in attempts are limited per address either way (signInRate).
+	AnonRateLimit int
 }
 
 // DefaultConfig returns the configuration with every default.
@@ -103,6 +110,9 @@ type Deps struct {
 	// Auth checks the credential of an Authorization header; nil: Keys. The system chains
 	// Keys with an OIDC verifier when one is configured.
 	Auth access.Authenticator
+	// Idempotency keeps the answers of POSTs sent with an Idempotency-Key (24 h); nil: the
+	// header is ignored.
+	Idempotency idempotency.Store
 }
 
 // ErrNoEntities: Deps.Entities is nil.

@@ -2,6 +2,8 @@ package edge
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +17,13 @@ import (
 
 // The routes of /api/v1/session (browser sign-in) and /api/v1/keys (API keys, for admins).
 
+// Sign-in attempts per client address: one a second, five at once, whatever AIDA_ANON_RATE_LIMIT
+// says, so that keys cannot be guessed through the sign-in form.
+const (
+	signInRate  = 1
+	signInBurst = 5
+)
+
 // noKeys answers when the server has no Keys: nothing can sign in or make keys.
 func noKeys() error {
 	return fault.New(fault.Unavailable, "this server keeps no API keys; configure its store")
@@ -24,6 +33,14 @@ func noKeys() error {
 func (s *Server) signIn(c *fiber.Ctx) error {
 	if s.deps.Keys == nil {
 		return noKeys()
+	}
+	if d := s.signins.Allow("signin:"+c.IP(), signInRate, signInBurst); !d.Allowed {
+		wait := max(int(d.RetryAfter.Seconds()+0.999), 1)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		p := problem(fiber.StatusTooManyRequests, "rate-limited", "Too many requests",
+			fmt.Sprintf("too many sign-in attempts from this address; try again in %d s", wait))
+		p.Instance, p.RequestID = c.Path(), requestID(c)
+		return writeProblem(c, p)
 	}
 	req, err := rest.DecodeSessionRequest(c.Body())
 	if err != nil {

@@ -30,8 +30,9 @@ var pathParams = regexp.MustCompile(`\{([a-z_]+)\}`)
 // routes registers the middleware and a route for every row of the operation table: rows with
 // an entity call through one handler, the others (lists, stats, the stream, operations) through
 // the handler this server has for them. A row without one is an error. Every request meets
-// the door's rules (door.go) first: its Host, then CORS; then the route's guard (auth.go)
-// authenticates and authorizes it; writes also requireJSON.
+// the door's rules (door.go) first: its Host, then CORS; then the route's chain (auth.go)
+// identifies the caller, limits its rate and authorizes it; writes also requireJSON, and POSTs
+// with an Idempotency-Key replay their first answer.
 func (s *Server) routes() error {
 	app := s.app
 	app.Use(s.withRequestID, noSniff, s.observe, s.recoverPanic, s.checkHost, s.cors)
@@ -44,10 +45,14 @@ func (s *Server) routes() error {
 		if h == nil {
 			return fmt.Errorf("edge: no handler for operation %s (%s %s)", op.Doc.ID, op.Method, op.Path)
 		}
-		chain := []fiber.Handler{matched, s.guard(op), h}
+		chain := []fiber.Handler{matched, s.identify(op), s.limit, s.authorize(op)}
 		if op.Method != fiber.MethodGet {
-			chain = []fiber.Handler{matched, s.guard(op), requireJSON, h}
+			chain = append(chain, requireJSON)
 		}
+		if op.Method == fiber.MethodPost && s.idempotent != nil {
+			chain = append(chain, s.idempotent)
+		}
+		chain = append(chain, h)
 		app.Add(op.Method, pathParams.ReplaceAllString(op.Path, ":$1"), chain...)
 	}
 	// The dashboard: "/" and "/assets/…", registered last so the API keeps its routes.

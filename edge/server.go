@@ -10,7 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aidacrm/aida/edge/idempotency"
 	"github.com/aidacrm/aida/edge/operation"
+	"github.com/aidacrm/aida/edge/ratelimit"
 )
 
 // Server is the HTTP edge: a fiber app over Entities.
@@ -23,6 +25,11 @@ type Server struct {
 	openapi  []byte
 	app      *fiber.App
 	allow    allowIndex // the methods of each route, for Allow
+
+	limiter    *ratelimit.Limiter
+	limit      fiber.Handler // the rate limit of every route (ratePick)
+	signins    *ratelimit.Limiter
+	idempotent fiber.Handler // Idempotency-Key on POST; nil without Deps.Idempotency
 }
 
 // New builds the server and its routes. It fails when deps lack Entities, when cfg is invalid
@@ -41,7 +48,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, entities: deps.Entities, log: deps.Logger, deps: deps, metrics: m, openapi: doc}
+	s := &Server{cfg: cfg, entities: deps.Entities, log: deps.Logger, deps: deps, metrics: m, openapi: doc,
+		limiter: ratelimit.New(ratelimit.WithClock(deps.Now)), signins: ratelimit.New(ratelimit.WithClock(deps.Now))}
+	s.limit = ratelimit.Middleware(s.limiter, s.ratePick)
+	if deps.Idempotency != nil {
+		s.idempotent = idempotency.Middleware(deps.Idempotency, idempotencyScope, deps.Now, idempotency.WithLogger(deps.Logger))
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "aida",
 		BodyLimit:             cfg.BodyLimit,

@@ -40,6 +40,16 @@ func settings(c *system.Config) []setting {
 		{"agents", "AIDA_AGENTS", "background agents to run: " + strings.Join(agent.Names(), ", ") + " (comma-separated), or none", (*stringValue)(&c.Agents)},
 		{"stale-after", "AIDA_STALE_AFTER", "pipeline agent: an open deal with no activity this long is flagged stale and its owner gets a task", (*durationValue)(&c.StaleAfter)},
 		{"health-every", "AIDA_HEALTH_EVERY", "success agent: how often each account's health score is recomputed", (*durationValue)(&c.HealthEvery)},
+		{"", "AIDA_ADMIN_KEY", "an admin API key for automation, at least 32 characters (`openssl rand -hex 32`); environment only, never a flag. Empty: the first start makes an admin key and prints a sign-in link", (*stringValue)(&c.AdminKey)},
+		{"metrics-token", "AIDA_METRICS_TOKEN", "a bearer token that opens /metrics and /readyz to remote scrapers (loopback clients need none); empty: a viewer key is needed", (*stringValue)(&c.MetricsToken)},
+		{"scope-reps", "AIDA_SCOPE_REPS", "reps see and change only the entities they own (owner = the key's name) and unowned ones; false: every entity", (*boolValue)(&c.ScopeReps)},
+		{"session-ttl", "AIDA_SESSION_TTL", "how long a browser stays signed in", (*durationValue)(&c.SessionTTL)},
+		{"rate-limit", "AIDA_RATE_LIMIT", "requests per second each key may make (a key's own rate_limit wins); 0: keys are limited only by their own", (*intValue)(&c.RateLimit)},
+		{"rate-burst", "AIDA_RATE_BURST", "requests a key may make at once above its rate; 0: twice the rate", (*intValue)(&c.RateBurst)},
+		{"anon-rate-limit", "AIDA_ANON_RATE_LIMIT", "requests per second per client address without credentials (sign-in attempts included, at most 1/s); 0: none", (*intValue)(&c.AnonRateLimit)},
+		{"oidc-issuer", "AIDA_OIDC_ISSUER", "accept bearer tokens of this OpenID Connect issuer (https URL, exactly as its tokens' iss); empty: API keys only. See docs/oidc.md", (*stringValue)(&c.OIDCIssuer)},
+		{"oidc-audience", "AIDA_OIDC_AUDIENCE", "the audience (aud) OIDC tokens must carry; required with AIDA_OIDC_ISSUER", (*stringValue)(&c.OIDCAudience)},
+		{"oidc-role-claim", "AIDA_OIDC_ROLE_CLAIM", "the claim holding a user's roles (viewer, rep, manager, admin); a dotted path reaches nested claims", (*stringValue)(&c.OIDCRoleClaim)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }
@@ -65,7 +75,9 @@ func loadWith(name string, args []string, getenv func(string) string, out io.Wri
 				return cfg, nil, fmt.Errorf("%s=%q: %w", s.env, v, err)
 			}
 		}
-		fs.Var(s.value, s.flag, s.help+" ($"+s.env+")")
+		if s.flag != "" { // a secret: environment only, never in `ps`
+			fs.Var(s.value, s.flag, s.help+" ($"+s.env+")")
+		}
 	}
 	if extra != nil {
 		extra(fs)
@@ -92,7 +104,11 @@ func printSettings(w io.Writer) {
 		if def == "" {
 			def = `""`
 		}
-		fmt.Fprintf(w, "  --%-18s $%-22s %s\n      %s\n", s.flag, s.env, def, s.help)
+		name := "--" + s.flag
+		if s.flag == "" {
+			name = "(no flag)"
+		}
+		fmt.Fprintf(w, "  %-20s $%-22s %s\n      %s\n", name, s.env, def, s.help)
 	}
 }
 

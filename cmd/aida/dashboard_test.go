@@ -13,6 +13,7 @@ import (
 
 	"github.com/aidacrm/aida/cmd/internal/system"
 	"github.com/aidacrm/aida/edge/web/webtest"
+	"github.com/aidacrm/aida/policies/access"
 	"github.com/aidacrm/aida/runtime/host"
 )
 
@@ -20,12 +21,14 @@ import (
 const liveWithin = time.Second
 
 // dashboardSystem starts a whole server in this process on the wall clock, with the default
-// agents, and returns its base URL.
-func dashboardSystem(t *testing.T) string {
+// agents and testAdminKey as AIDA_ADMIN_KEY (for apiCall), and returns its base URL and the key
+// of "ops", an admin who signs in to the dashboard.
+func dashboardSystem(t *testing.T) (string, string) {
 	t.Helper()
 	cfg := system.Default()
 	cfg.Addr, cfg.NATSAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.AdminKey = testAdminKey
 	logger := slog.New(slog.DiscardHandler)
 	h := host.New(logger, time.Minute)
 	sys := system.New(cfg, logger)
@@ -36,7 +39,21 @@ func dashboardSystem(t *testing.T) string {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Stop() })
-	return "http://" + sys.Addr().String()
+	_, key, err := sys.Keys().Create(ctx, "ops", access.Admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + sys.Addr().String(), key
+}
+
+// signIn signs in the way a person does: the page shows the sign-in form, the key goes in, the
+// footer names who is signed in.
+func signIn(b *webtest.Browser, base, key, who string) {
+	b.Navigate(base + "/")
+	b.WaitFor("signin-form")
+	b.Fill("signin-key", key)
+	b.Click("signin-submit")
+	b.WaitText("signed-in-as", "names who signed in", func(s string) bool { return strings.Contains(s, who) }, 0)
 }
 
 // screenshotDirs are the test's temp dir and, when set, $AIDA_SCREENSHOT_DIR (from which the
@@ -79,11 +96,13 @@ func is(want string) func(string) bool { return func(s string) bool { return s =
 // Screenshots of each view go to the test's temp dir (and $AIDA_SCREENSHOT_DIR); any console
 // error, warning or failed load fails the test.
 func TestDashboard(t *testing.T) {
-	base := dashboardSystem(t)
+	base, key := dashboardSystem(t)
 	api := base + "/api/v1"
-	b := webtest.Start(t, webtest.WithScreenshotDirs(screenshotDirs(t)...), webtest.WithTimeout(20*time.Second))
+	// The page asks who is signed in before the form shows: Chromium logs that first 401.
+	b := webtest.Start(t, webtest.WithScreenshotDirs(screenshotDirs(t)...), webtest.WithTimeout(20*time.Second),
+		webtest.Allow("status of 401"))
 
-	b.Navigate(base + "/")
+	signIn(b, base, key, "key:ops")
 	b.WaitText("connection-status", "turns live", is("live"), 0)
 	b.WaitText("count-leads-total", "starts at 0", is("0"), 0)
 	b.WaitText("funnel-captured", "starts at 0", is("0"), 0)
@@ -156,7 +175,7 @@ func TestDashboard(t *testing.T) {
 		t.Fatalf("the API's timeline has no autonomy change: %v", items)
 	}
 	entry := b.WaitText("timeline-"+changed, "shows the autonomy change", func(s string) bool {
-		return strings.Contains(s, "L4") && strings.Contains(s, "trusted after the demo")
+		return strings.Contains(s, "L4") && strings.Contains(s, "trusted after the demo") && strings.Contains(s, "key:ops")
 	}, 0)
 	t.Logf("timeline entry: %q", entry)
 	b.Screenshot("dashboard-lead")

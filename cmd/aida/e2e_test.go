@@ -59,6 +59,9 @@ func TestMain(m *testing.M) {
 	}())
 }
 
+// testAdminKey is the AIDA_ADMIN_KEY of the servers tests start; call sends it.
+const testAdminKey = "e2e0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978"
+
 // server is a running `aida serve` child process.
 type server struct {
 	url  string
@@ -66,6 +69,7 @@ type server struct {
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
 	done chan error
+	link chan string // the first start's sign-in link, when the banner prints one
 }
 
 // startAida starts `aida serve` on a free port with the given extra environment and waits for
@@ -73,12 +77,12 @@ type server struct {
 func startAida(t *testing.T, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--nats-addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "AIDA_ADMIN_KEY="+testAdminKey), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	s := &server{cmd: cmd, logs: &bytes.Buffer{}, done: make(chan error, 1), link: make(chan string, 1)}
 	cmd.Stderr = s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -94,6 +98,9 @@ func startAida(t *testing.T, env ...string) *server {
 					nats = strings.TrimRight(strings.Fields(line[j:])[0], ")")
 				}
 				urls <- [2]string{strings.Fields(line[i:])[0], nats}
+			}
+			if strings.Contains(line, "/?token=") {
+				s.link <- strings.TrimSpace(line)
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
@@ -157,6 +164,7 @@ func call(t *testing.T, client *http.Client, method, url string, body any) (int,
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+testAdminKey)
 	res, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
@@ -191,7 +199,13 @@ func postJSON(c *http.Client, url string, body any) (int, map[string]any, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	res, err := c.Post(url, "application/json", bytes.NewReader(b))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testAdminKey)
+	res, err := c.Do(req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -110,7 +110,13 @@ func serve(ctx context.Context, cfg system.Config, logger *slog.Logger, stdout, 
 	sys := system.New(cfg, logger)
 	sys.Add(h)
 	h.Add(host.Component{Name: "banner", Start: func(context.Context) error {
-		fmt.Fprintf(stdout, "AIDA is serving on http://%s (data: %s; NATS: %s)\n", sys.Addr(), sys.Where(), sys.NATSURL())
+		base := "http://" + browsable(sys.Addr())
+		fmt.Fprintf(stdout, "AIDA is serving on %s (data: %s; NATS: %s)\n", base, sys.Where(), sys.NATSURL())
+		if key := sys.FirstKey(); key != "" {
+			fmt.Fprintf(stdout, "First start: an admin key was made. Open this link to sign in (it holds the key; keep it private):\n    %s/?token=%s\n", base, key)
+		} else {
+			fmt.Fprintf(stdout, "Sign in at %s/ with an API key (make one with `aida keys create --name NAME --role admin`).\n", base)
+		}
 		for _, w := range exposed(cfg, sys.Addr().String()) {
 			fmt.Fprintln(stderr, "WARNING:", w)
 		}
@@ -119,16 +125,17 @@ func serve(ctx context.Context, cfg system.Config, logger *slog.Logger, stdout, 
 	return h.Run(ctx)
 }
 
-// exposed says which doors listen beyond loopback while nothing authenticates their callers:
-// the API (no door authenticates yet) and an external NATS server AIDA connects to without
-// credentials. The embedded NATS server always requires its generated users. Empty when all are
-// local.
+// exposed says which doors listen beyond loopback in a way that deserves a warning: the API
+// over plain HTTP (keys and session cookies cross the network in clear; put a TLS proxy in
+// front), and an external NATS server AIDA connects to without credentials. The API itself
+// always authenticates, and the embedded NATS server always requires its generated users.
+// Empty when all are local.
 func exposed(cfg system.Config, httpAddr string) []string {
 	var out []string
 	if !loopback(httpAddr) {
-		out = append(out, fmt.Sprintf("the API listens on %s, beyond this machine, and does not authenticate "+
-			"callers yet: anyone who reaches it can read and change every entity. Listen on 127.0.0.1 "+
-			"(AIDA_ADDR) behind a proxy that authenticates, or keep the port private.", httpAddr))
+		out = append(out, fmt.Sprintf("the API listens on %s, beyond this machine, over plain HTTP: API keys and "+
+			"session cookies cross the network in clear. Put a TLS proxy in front (it sets X-Forwarded-Proto: https, "+
+			"which makes session cookies Secure) or listen on 127.0.0.1 (AIDA_ADDR).", httpAddr))
 	}
 	if host, ok := natsWithoutCredentials(cfg); ok {
 		out = append(out, fmt.Sprintf("NATS_URL names %s, beyond this machine, and gives no credentials: "+
@@ -167,4 +174,17 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// browsable is addr as a browser on this machine reaches it: an unspecified host (":8080",
+// "0.0.0.0:8080") becomes 127.0.0.1.
+func browsable(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

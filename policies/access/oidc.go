@@ -205,3 +205,19 @@ func LooksLikeJWT(credential string) bool {
 	}
 	return true
 }
+
+// Either authenticates with o the credentials that look like a JWT (LooksLikeJWT), and every
+// other credential with keys.
+func Either(keys Authenticator, o *OIDC) Authenticator { return either{keys: keys, oidc: o} }
+
+type either struct {
+	keys Authenticator
+	oidc *OIDC
+}
+
+func (e either) Authenticate(ctx context.Context, credential string) (Principal, error) {
+	if e.oidc != nil && LooksLikeJWT(credential) {
+		return e.oidc.Authenticate(ctx, credential)
+	}
+	return e.keys.Authenticate(ctx, credential)
+}

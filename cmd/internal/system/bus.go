@@ -135,7 +135,8 @@ func (s *System) startCommands(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	s.commands = natscmd.New(s.commandsConn, s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger))
+	s.commands = natscmd.New(s.commandsConn, s.gateway, natscmd.WithTimeout(s.cfg.RequestTimeout), natscmd.WithLogger(s.logger),
+		natscmd.WithAuthenticator(s.auth), natscmd.WithScopeReps(s.cfg.ScopeReps))
 	if err := s.commands.Start(); err != nil {
 		s.commandsConn.Close()
 		return err

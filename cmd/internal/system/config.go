@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aidacrm/aida/actors/agent"
+	"github.com/aidacrm/aida/policies/access"
 	"github.com/aidacrm/aida/runtime/bus"
 )
 
@@ -37,6 +38,16 @@ type Config struct {
 	Agents          string        // background agents to run: comma-separated names, or none
 	StaleAfter      time.Duration // pipeline agent: an open deal without activity this long is stale
 	HealthEvery     time.Duration // success agent: how often account health is recomputed
+	AdminKey        string        // AIDA_ADMIN_KEY: an admin key from the environment; empty: none
+	MetricsToken    string        // opens /metrics and /readyz to a remote scraper
+	ScopeReps       bool          // reps work on their own and unowned entities only
+	SessionTTL      time.Duration // how long a browser session lasts
+	RateLimit       int           // requests per second per key without a rate_limit of its own; 0: none
+	RateBurst       int           // requests at once above the rate; 0: twice the rate
+	AnonRateLimit   int           // requests per second per client address without credentials; 0: none
+	OIDCIssuer      string        // accept this OpenID Connect issuer's tokens; empty: keys only
+	OIDCAudience    string        // the audience OIDC tokens must carry
+	OIDCRoleClaim   string        // the claim holding a user's roles
 }
 
 // AgentList returns the agents to run.
@@ -71,6 +82,10 @@ func Default() Config {
 		HealthEvery:     24 * time.Hour,
 		EventsMaxBytes:  1 << 30,
 		EventsMaxMsg:    bus.DefaultMaxMsgSize,
+		ScopeReps:       true,
+		SessionTTL:      access.DefaultSessionTTL,
+		AnonRateLimit:   5,
+		OIDCRoleClaim:   "roles",
 	}
 }
 

@@ -1,7 +1,11 @@
 package system
 
 import (
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/aidacrm/aida/policies/access"
 	"net"
 	"strings"
 
@@ -45,6 +49,35 @@ func (c Config) validateHTTP() []error {
 		if err := edge.CheckOrigin(o); err != nil {
 			errs = append(errs, fmt.Errorf("AIDA_CORS_ORIGINS: %w", err))
 		}
+	}
+	return append(errs, c.validateAccess()...)
+}
+
+// validateAccess checks the settings of who may call: the admin key, the metrics token, the
+// session length, the rate limits and OIDC.
+func (c Config) validateAccess() []error {
+	var errs []error
+	if c.AdminKey != "" {
+		if err := access.ValidateAdminKey(c.AdminKey); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("AIDA_METRICS_TOKEN is shorter than 16 characters; make one with `openssl rand -hex 16`"))
+	}
+	if c.SessionTTL < time.Minute || c.SessionTTL > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("AIDA_SESSION_TTL %s is out of range: use 1m to 720h (e.g. 12h)", c.SessionTTL))
+	}
+	for name, v := range map[string]int{"AIDA_RATE_LIMIT": c.RateLimit, "AIDA_RATE_BURST": c.RateBurst, "AIDA_ANON_RATE_LIMIT": c.AnonRateLimit} {
+		if v < 0 || v > access.MaxRateLimit {
+			errs = append(errs, fmt.Errorf("%s %d is out of range: use 0 (none) to %d", name, v, access.MaxRateLimit))
+		}
+	}
+	if c.OIDCIssuer != "" && c.OIDCAudience == "" {
+		errs = append(errs, errors.New("AIDA_OIDC_AUDIENCE is empty: with AIDA_OIDC_ISSUER set, name the audience (aud) AIDA's tokens carry"))
+	}
+	if c.OIDCIssuer == "" && c.OIDCAudience != "" {
+		errs = append(errs, errors.New("AIDA_OIDC_AUDIENCE is set without AIDA_OIDC_ISSUER: set the issuer too, or clear the audience"))
 	}
 	return errs
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres"
 	"github.com/aidacrm/aida/persistence/sqlite"
+	"github.com/aidacrm/aida/policies/access"
 	"github.com/aidacrm/aida/runtime/bus"
 	"github.com/aidacrm/aida/runtime/cluster"
 	"github.com/aidacrm/aida/runtime/host"
@@ -60,15 +61,20 @@ type System struct {
 	fail   func(error) // reports that serving stopped on its own
 	reg    *prometheus.Registry
 
-	lock    *dataLock // nil when nothing lives in the data directory
-	store   persistence.Store
-	where   string // which store, for people
-	group   *persistence.Group
-	member  *cluster.Member
-	gateway *crm.Gateway
-	edge    *edge.Server
-	ln      net.Listener
-	serving *host.Group
+	lock      *dataLock // nil when nothing lives in the data directory
+	store     persistence.Store
+	keys      *access.Keys
+	auth      access.Authenticator // keys, or keys and OIDC
+	oidc      *access.OIDC         // nil without AIDA_OIDC_ISSUER
+	firstKey  string               // the admin key this start made, for the sign-in link
+	sweepLoop *host.Group          // purges expired Idempotency-Keys
+	where     string               // which store, for people
+	group     *persistence.Group
+	member    *cluster.Member
+	gateway   *crm.Gateway
+	edge      *edge.Server
+	ln        net.Listener
+	serving   *host.Group
 
 	nats          *bus.Embedded // nil with NATS_URL
 	natsURL       string
@@ -124,6 +130,7 @@ func (s *System) Add(h *host.Host) {
 	s.fail = h.Fail
 	h.Add(host.Component{Name: "data folder", Start: s.startLock, Stop: s.stopLock})
 	h.Add(host.Component{Name: "store", Start: s.startStore, Stop: func(context.Context) error { return s.store.Close() }})
+	h.Add(host.Component{Name: "access", Start: s.startAccess, Stop: s.stopAccess})
 	h.Add(host.Component{Name: "group commit", Start: s.startGroup, Stop: func(context.Context) error { s.group.Stop(); return nil }})
 	h.Add(host.Component{Name: "nats server", Start: s.startNATS, Stop: s.stopNATS})
 	h.Add(host.Component{Name: "nats client", Start: s.startBus, Stop: s.stopBus})
@@ -177,8 +184,11 @@ func (s *System) now() time.Time {
 
 func (s *System) startHTTP(context.Context) (err error) {
 	s.edge, err = edge.New(edge.Config{BodyLimit: s.cfg.BodyLimit, RequestTimeout: s.cfg.RequestTimeout,
-		ShutdownTimeout: s.cfg.ShutdownTimeout, AllowedHosts: s.cfg.HostList(), CORSOrigins: s.cfg.OriginList()}, edge.Deps{
+		ShutdownTimeout: s.cfg.ShutdownTimeout, AllowedHosts: s.cfg.HostList(), CORSOrigins: s.cfg.OriginList(),
+		ScopeReps: s.cfg.ScopeReps, MetricsToken: s.cfg.MetricsToken, SessionTTL: s.cfg.SessionTTL,
+		RateLimit: s.cfg.RateLimit, RateBurst: s.cfg.RateBurst, AnonRateLimit: s.cfg.AnonRateLimit}, edge.Deps{
 		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg, Hub: s.hub,
+		Keys: s.keys, Auth: s.auth, Idempotency: s.store,
 	})
 	if err != nil {
 		return err
