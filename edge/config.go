@@ -52,6 +52,9 @@ type Config struct {
 	// AnonRateLimit is the requests per second of a client address without valid credentials;
 	// 0: none. Sign-in attempts are limited per address either way (signInRate).
 	AnonRateLimit int
+	// StreamConnections and StreamPerPrincipal bound the open live-stream websockets, in total
+	// and per principal (defaults stream.DefaultMaxConnections and DefaultMaxPerPrincipal).
+	StreamConnections, StreamPerPrincipal int
 }
 
 // DefaultConfig returns the configuration with every default.

@@ -18,7 +18,9 @@ import (
 // is spent; requests without credentials are limited per address; sign-in attempts too.
 func TestRateLimits(t *testing.T) {
 	h := newHarness(t, Config{AnonRateLimit: 1})
-	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) { return leadReply(leadID), nil }
+	h.fake.send = func(context.Context, string, string, *aidapb.Command) (*aidapb.Reply, error) {
+		return leadReply(leadID), nil
+	}
 	_, token, err := h.keys.Create(t.Context(), "slow", access.Viewer, 1) // 1/s, burst 2
 	if err != nil {
 		t.Fatal(err)

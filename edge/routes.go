@@ -68,7 +68,8 @@ func (s *Server) ownHandlers() map[string]fiber.Handler {
 		return fault.New(fault.Unavailable, "the live stream is not running on this server")
 	}
 	if s.deps.Hub != nil {
-		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities}, stream.WithOrigins(s.cfg.CORSOrigins...))
+		streamHandler = stream.Handler(s.deps.Hub, snapshots{s.entities}, stream.WithOrigins(s.cfg.CORSOrigins...),
+			stream.WithConnectionLimits(s.cfg.StreamConnections, s.cfg.StreamPerPrincipal, func(c *fiber.Ctx) string { return principal(c).Actor() }))
 	}
 	return map[string]fiber.Handler{
 		"signIn":        s.signIn,

@@ -44,7 +44,7 @@ func settings(c *system.Config) []setting {
 		{"metrics-token", "AIDA_METRICS_TOKEN", "a bearer token that opens /metrics and /readyz to remote scrapers (loopback clients need none); empty: a viewer key is needed", (*stringValue)(&c.MetricsToken)},
 		{"scope-reps", "AIDA_SCOPE_REPS", "reps see and change only the entities they own (owner = the key's name) and unowned ones; false: every entity", (*boolValue)(&c.ScopeReps)},
 		{"session-ttl", "AIDA_SESSION_TTL", "how long a browser stays signed in", (*durationValue)(&c.SessionTTL)},
-		{"rate-limit", "AIDA_RATE_LIMIT", "requests per second each key may make (a key's own rate_limit wins); 0: keys are limited only by their own", (*intValue)(&c.RateLimit)},
+		{"default-rate-limit", "AIDA_RATE_LIMIT", "requests per second each key may make (a key's own rate_limit wins); 0: keys are limited only by their own", (*intValue)(&c.RateLimit)},
 		{"rate-burst", "AIDA_RATE_BURST", "requests a key may make at once above its rate; 0: twice the rate", (*intValue)(&c.RateBurst)},
 		{"anon-rate-limit", "AIDA_ANON_RATE_LIMIT", "requests per second per client address without credentials (sign-in attempts included, at most 1/s); 0: none", (*intValue)(&c.AnonRateLimit)},
 		{"oidc-issuer", "AIDA_OIDC_ISSUER", "accept bearer tokens of this OpenID Connect issuer (https URL, exactly as its tokens' iss); empty: API keys only. See docs/oidc.md", (*stringValue)(&c.OIDCIssuer)},

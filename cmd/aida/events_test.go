@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,7 +93,15 @@ func TestEventsOverNATS(t *testing.T) {
 		t.Fatal("no state view on aida.state.>")
 	}
 
+	// A command without credentials is refused, as in REST; with the admin key it runs.
 	reply, err := nc.Request("aida.cmd.lead."+id, []byte(`{"command":"get"}`), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(reply.Data), `"status":401`) {
+		t.Fatalf("a command without credentials: %s, want 401", reply.Data)
+	}
+	reply, err = nc.RequestMsg(command("aida.cmd.lead."+id, `{"command":"get"}`), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +112,7 @@ func TestEventsOverNATS(t *testing.T) {
 	if err := json.Unmarshal(reply.Data, &r); err != nil || r.Status != 200 || r.Data["status"] != "converted" {
 		t.Fatalf("aida.cmd.lead get: %s (%v)", reply.Data, err)
 	}
-	reply, err = nc.Request("aida.cmd.lead."+id, []byte(`{"command":"status","data":{"status":"new"}}`), 5*time.Second)
+	reply, err = nc.RequestMsg(command("aida.cmd.lead."+id, `{"command":"status","data":{"status":"new"}}`), 5*time.Second)
 	if err != nil || !json.Valid(reply.Data) || reply.Header.Get("Status") != "409" {
 		t.Fatalf("a forbidden move over NATS: %s %v (%v)", reply.Data, reply.Header, err)
 	}
@@ -111,4 +120,9 @@ func TestEventsOverNATS(t *testing.T) {
 
 func allSeen(seen map[string]bool, want []string) bool {
 	return !slices.ContainsFunc(want, func(w string) bool { return !seen[w] })
+}
+
+// command is a NATS command request carrying the test's admin key.
+func command(subject, payload string) *nats.Msg {
+	return &nats.Msg{Subject: subject, Data: []byte(payload), Header: nats.Header{"Authorization": []string{"Bearer " + testAdminKey}}}
 }

@@ -31,6 +31,10 @@ func Handler(h *Hub, snaps Snapshots, opts ...HandlerOption) fiber.Handler {
 		opt(&ho)
 	}
 	upgrade := websocket.New(func(conn *websocket.Conn) {
+		if ho.limits != nil {
+			who, _ := conn.Locals(localConnectionsPrincipal).(string)
+			defer ho.limits.release(who)
+		}
 		serve(h, snaps, ho, conn)
 	}, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
@@ -43,7 +47,19 @@ func Handler(h *Hub, snaps Snapshots, opts ...HandlerOption) fiber.Handler {
 		if origin := c.Get(fiber.HeaderOrigin); !ho.originAllowed(origin, c.Get(fiber.HeaderHost)) {
 			return forbiddenOrigin(c, origin)
 		}
-		return upgrade(c)
+		if ho.limits == nil {
+			return upgrade(c)
+		}
+		who := ho.limits.who(c)
+		if ok, why := ho.limits.acquire(who); !ok {
+			return tooMany(c, why)
+		}
+		c.Locals(localConnectionsPrincipal, who)
+		err := upgrade(c)
+		if c.Response().StatusCode() != fiber.StatusSwitchingProtocols { // no connection to count
+			ho.limits.release(who)
+		}
+		return err
 	}
 }
 

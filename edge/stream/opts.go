@@ -154,6 +154,7 @@ type HandlerOption func(*handlerOptions)
 type handlerOptions struct {
 	origins         []string
 	snapshotTimeout time.Duration
+	limits          *connLimits // nil: no limit on connections
 }
 
 // WithOrigins names the origins of pages on other hosts that may open the stream (default:
