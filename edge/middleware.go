@@ -5,10 +5,11 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/aidacrm/aida/edge/operation"
 )
 
 const (
@@ -96,13 +97,5 @@ func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
 	return c.Next()
 }
 
-// maxLogged is the most of a text from outside (a path, a method) that goes into a log line.
-const maxLogged = 200
-
-// shortened returns s, from outside, fit for a log line: valid UTF-8, at most maxLogged bytes.
-func shortened(s string) string {
-	if len(s) > maxLogged {
-		s = s[:maxLogged] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shortened returns s, from outside, fit for a log line (operation.Loggable).
+func shortened(s string) string { return operation.Loggable(s) }

@@ -7,16 +7,18 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/operation"
 	"github.com/aidacrm/aida/persistence"
 )
 
 // respond sends the reply of a request: body with status when err is nil, else the problem err
-// maps to. A request without a reply subject is logged and dropped.
+// maps to. A request without a reply subject under ReplyPrefix is logged (debug) and dropped.
 func (s *Server) respond(msg *nats.Msg, requestID string, status int, body any, err error) {
 	reply := Reply{Status: status}
 	if err == nil {
@@ -36,10 +38,12 @@ func (s *Server) respond(msg *nats.Msg, requestID string, status int, body any, 
 		reply = Reply{Status: http.StatusInternalServerError}
 		payload = []byte(`{"status":500}`)
 	}
-	if msg.Reply == "" {
-		s.cfg.log.LogAttrs(context.Background(), slog.LevelWarn, "nats command without a reply subject",
-			slog.String("request_id", requestID), slog.String("subject", msg.Subject),
-			slog.Int("status", reply.Status))
+	if !strings.HasPrefix(msg.Reply, ReplyPrefix) {
+		// No reply subject, or one that is not an inbox: answering to a subject the caller chose
+		// would publish AIDA's answer where the caller may not (an event, the JetStream API).
+		s.cfg.log.LogAttrs(context.Background(), slog.LevelDebug, "nats command without an inbox to answer to",
+			slog.String("request_id", requestID), slog.String("subject", operation.Loggable(msg.Subject)),
+			slog.String("reply", operation.Loggable(msg.Reply)), slog.Int("status", reply.Status))
 		return
 	}
 	out := &nats.Msg{Subject: msg.Reply, Data: payload, Header: nats.Header{}}
@@ -51,7 +55,7 @@ func (s *Server) respond(msg *nats.Msg, requestID string, status int, body any, 
 	}
 	if err := msg.RespondMsg(out); err != nil {
 		s.cfg.log.LogAttrs(context.Background(), slog.LevelWarn, "nats command reply not sent",
-			slog.String("request_id", requestID), slog.String("subject", msg.Subject),
+			slog.String("request_id", requestID), slog.String("subject", operation.Loggable(msg.Subject)),
 			slog.String("error", err.Error()))
 	}
 }
@@ -64,7 +68,7 @@ func (s *Server) problem(msg *nats.Msg, requestID string, err error) rest.Proble
 	p.RequestID = requestID
 	if internal {
 		s.cfg.log.LogAttrs(context.Background(), slog.LevelError, "nats command failed",
-			slog.String("request_id", requestID), slog.String("subject", msg.Subject),
+			slog.String("request_id", requestID), slog.String("subject", operation.Loggable(msg.Subject)),
 			slog.String("error", err.Error()))
 	}
 	return p

@@ -16,6 +16,9 @@ const (
 	SubjectPrefix = "aida.cmd" // requests go to SubjectPrefix.<kind>.<id>
 	Queue         = "aida"     // the queue group every node subscribes in
 	NewID         = "new"      // the id of the subject of a create
+	// ReplyPrefix starts every reply subject the server answers to: NATS inboxes (nats.go's
+	// default; a client with a custom inbox prefix gets no answer).
+	ReplyPrefix = "_INBOX."
 	// HeaderAuthorization carries the caller's credentials, "Bearer <key>", as in REST.
 	HeaderAuthorization = "Authorization"
 	HeaderRequestID     = "Aida-Request-Id" // echoed on the reply; made when absent

@@ -122,7 +122,7 @@ func (s *Server) handle(msg *nats.Msg) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.cfg.log.LogAttrs(context.Background(), slog.LevelError, "nats command panicked",
-				slog.String("request_id", requestID), slog.String("subject", msg.Subject),
+				slog.String("request_id", requestID), slog.String("subject", operation.Loggable(msg.Subject)),
 				slog.String("panic", fmt.Sprint(r)), slog.String("stack", string(debug.Stack())))
 			s.respond(msg, requestID, 0, nil, fmt.Errorf("panic: %v", r))
 		}

@@ -603,3 +603,31 @@ func mustJSON(t *testing.T, data json.RawMessage, v any) {
 		t.Fatalf("decode %s: %v", data, err)
 	}
 }
+
+// TestRepliesOnlyToInboxes: a request whose reply subject is not an inbox gets no answer, so a
+// caller cannot make AIDA publish to a subject of its choosing (an event, the JetStream API).
+func TestRepliesOnlyToInboxes(t *testing.T) {
+	nc := startNATS(t)
+	f, calls := recorder(false)
+	startServer(t, nc, f)
+	forged, err := nc.SubscribeSync("crm.lead.forged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := authorized(Subject("lead", leadID), `{"command":"get"}`)
+	msg.Reply = "crm.lead.forged"
+	if err := nc.PublishMsg(msg); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := ask(t, nc, Subject("lead", leadID), `{"command":"get"}`, nil); r.Status != http.StatusOK {
+		t.Fatalf("a request with an inbox: %d", r.Status)
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(calls()) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the forged request never reached the entities")
+		}
+	}
+	if got, err := forged.NextMsg(300 * time.Millisecond); err == nil {
+		t.Fatalf("an answer went to the forged reply subject: %s", got.Data)
+	}
+}
