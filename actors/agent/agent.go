@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +75,7 @@ func (c *Config) defaults() {
 type Agent struct {
 	name     string
 	filters  []string
+	may      []string // the commands it may send (Spec.May)
 	entities Entities
 	cfg      Config
 	handle   func(ctx context.Context, ev Event) error
@@ -201,12 +203,23 @@ func (ev Event) payload(m proto.Message) error {
 func (a *Agent) send(ctx context.Context, kind, id string, cmd *aidapb.Command) (*aidapb.Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
+	if err := a.allowed(cmd); err != nil {
+		return nil, err
+	}
 	cmd.Actor = a.Actor()
 	reply, err := a.entities.Send(ctx, kind, id, cmd)
 	if name := commandName(cmd); err == nil && name != "get" {
 		a.metrics.command(a.name, name)
 	}
 	return reply, err
+}
+
+// allowed refuses a command the agent may not send (Spec.May), with a Forbidden fault.
+func (a *Agent) allowed(cmd *aidapb.Command) error {
+	if name := commandName(cmd); name != "get" && !slices.Contains(a.may, name) {
+		return fault.New(fault.Forbidden, "%s may not send %s; it may send %s", a.Actor(), name, strings.Join(a.may, ", "))
+	}
+	return nil
 }
 
 func (a *Agent) get(ctx context.Context, kind, id string) (*aidapb.Reply, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/aidacrm/aida/actors/lead"
 	"github.com/aidacrm/aida/api/aidapb"
@@ -389,4 +390,50 @@ func TestMetricsNameTaken(t *testing.T) {
 	if got := testutil.ToFloat64(a.metrics.handledTotal.WithLabelValues("nurture", "ok")); got != 1 {
 		t.Errorf("events counted %v, want 1 on the agent's own counter", got)
 	}
+}
+
+// TestAgentsMaySendOnlyTheirCommands: an agent is a principal with a list of commands; one
+// outside it is refused before any entity sees it.
+func TestAgentsMaySendOnlyTheirCommands(t *testing.T) {
+	for _, s := range Specs() {
+		a := s.New(nil, Config{})
+		if len(s.May) == 0 {
+			t.Errorf("agent %s may send nothing", s.Name)
+		}
+		for _, name := range s.May {
+			if cmd := commandNamed(t, name); a.allowed(cmd) != nil {
+				t.Errorf("agent %s may not send %s, which its spec lists", s.Name, name)
+			}
+		}
+		for _, cmd := range []*aidapb.Command{
+			{Body: &aidapb.Command_SetAutonomy{SetAutonomy: &aidapb.SetAutonomy{Level: 5}}},
+			{Body: &aidapb.Command_ArchiveLead{ArchiveLead: &aidapb.ArchiveLead{}}},
+			{Body: &aidapb.Command_DecideDraft{DecideDraft: &aidapb.DecideDraft{DraftId: "d"}}},
+		} {
+			if err := a.allowed(cmd); !isForbidden(err) {
+				t.Errorf("agent %s sends %s: %v, want forbidden", s.Name, commandName(cmd), err)
+			}
+		}
+		if err := a.allowed(&aidapb.Command{Body: &aidapb.Command_Get{Get: &aidapb.Get{}}}); err != nil {
+			t.Errorf("agent %s may not read: %v", s.Name, err)
+		}
+	}
+}
+
+// commandNamed returns an empty command whose body field is name.
+func commandNamed(t *testing.T, name string) *aidapb.Command {
+	t.Helper()
+	cmd := &aidapb.Command{}
+	m := cmd.ProtoReflect()
+	fd := m.Descriptor().Oneofs().ByName("body").Fields().ByName(protoreflect.Name(name))
+	if fd == nil {
+		t.Fatalf("no command %q", name)
+	}
+	m.Set(fd, m.NewField(fd))
+	return cmd
+}
+
+func isForbidden(err error) bool {
+	var fe *fault.Error
+	return errors.As(err, &fe) && fe.Code == fault.Forbidden
 }

@@ -22,7 +22,11 @@ type Spec struct {
 	// Events are the event types it consumes (the filters of its consumer).
 	Events []string
 	// About says what it does, in one line.
-	About  string
+	About string
+	// May lists the commands it may send (their names in the command's body: add_task …):
+	// an agent is a principal of its own, and a command outside its list is refused before it
+	// reaches an entity. Reads (get) are always allowed.
+	May    []string
 	handle func(a *Agent, ctx context.Context, ev Event) error
 }
 
@@ -30,11 +34,14 @@ type Spec struct {
 func Specs() []Spec {
 	return []Spec{
 		{Name: "nurture", Events: []string{lead.TypeCaptured, lead.TypeStatusChanged, "crm.lead.reminder_fired"},
-			About: "enrolls captured and qualified leads in sequences and drafts each step", handle: (*Agent).nurture},
+			About: "enrolls captured and qualified leads in sequences and drafts each step",
+			May:   []string{"start_sequence", "advance_sequence"}, handle: (*Agent).nurture},
 		{Name: "pipeline", Events: []string{deal.TypeCreated, deal.TypeStageChanged, deal.TypeUpdated, "crm.deal.reminder_fired"},
-			About: "flags stale and overdue deals and gives their owners a task", handle: (*Agent).pipeline},
+			About: "flags stale and overdue deals and gives their owners a task",
+			May:   []string{"set_flag", "add_task", "schedule_reminder"}, handle: (*Agent).pipeline},
 		{Name: "success", Events: []string{deal.TypeWon, "crm.account.reminder_fired"},
-			About: "turns won deals into onboarded accounts and keeps their health score", handle: (*Agent).success},
+			About: "turns won deals into onboarded accounts and keeps their health score",
+			May:   []string{"create_account", "start_onboarding", "schedule_reminder", "recompute_health", "add_task"}, handle: (*Agent).success},
 	}
 }
 
@@ -62,7 +69,7 @@ func New(name string, e Entities, cfg Config) (*Agent, error) {
 // New returns the agent of s, acting on e.
 func (s Spec) New(e Entities, cfg Config) *Agent {
 	cfg.defaults()
-	a := &Agent{name: s.Name, filters: s.Events, entities: e, cfg: cfg, metrics: newMetrics(cfg.Registerer, cfg.Logger)}
+	a := &Agent{name: s.Name, filters: s.Events, may: s.May, entities: e, cfg: cfg, metrics: newMetrics(cfg.Registerer, cfg.Logger)}
 	a.handle = func(ctx context.Context, ev Event) error { return s.handle(a, ctx, ev) }
 	return a
 }

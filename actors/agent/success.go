@@ -43,16 +43,24 @@ func (a *Agent) success(ctx context.Context, ev Event) error {
 func (a *Agent) onboard(ctx context.Context, dealID string) error {
 	cctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	r, err := a.entities.Create(cctx, account.Kind, &aidapb.Command{Actor: a.Actor(), Body: &aidapb.Command_CreateAccount{
-		CreateAccount: &aidapb.CreateAccount{Deals: []*aidapb.AccountDeal{{DealId: dealID}}}}})
+	create := &aidapb.Command{Actor: a.Actor(), Body: &aidapb.Command_CreateAccount{
+		CreateAccount: &aidapb.CreateAccount{Deals: []*aidapb.AccountDeal{{DealId: dealID}}}}}
+	if err := a.allowed(create); err != nil {
+		return err
+	}
+	r, err := a.entities.Create(cctx, account.Kind, create)
 	if err != nil {
 		return err
 	}
 	a.metrics.command(a.name, "create_account")
 	acc := r.GetAccount()
 	if acc.GetOnboarding() == nil {
-		r, err = a.entities.StartOnboarding(cctx, acc.GetId(), &aidapb.Command{Actor: a.Actor(), Body: &aidapb.Command_StartOnboarding{
-			StartOnboarding: &aidapb.StartOnboarding{Plan: &aidapb.Onboarding{DealId: dealID}, Reason: "deal " + dealID + " won"}}})
+		start := &aidapb.Command{Actor: a.Actor(), Body: &aidapb.Command_StartOnboarding{
+			StartOnboarding: &aidapb.StartOnboarding{Plan: &aidapb.Onboarding{DealId: dealID}, Reason: "deal " + dealID + " won"}}}
+		if err := a.allowed(start); err != nil {
+			return err
+		}
+		r, err = a.entities.StartOnboarding(cctx, acc.GetId(), start)
 		if err != nil {
 			return err
 		}
