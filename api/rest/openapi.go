@@ -121,6 +121,11 @@ func document(ops []Op) map[string]any {
 		for _, q := range o.Query {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Doc, "schema": q.Schema})
 		}
+		if o.Method == http.MethodPost && o.Role != "public" {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
+				"description": "the same key with the same request within 24 h answers the first answer again (Idempotent-Replayed: true); with another request, 422",
+				"schema": map[string]any{"type": "string", "maxLength": 255}})
+		}
 		responses := map[string]any{}
 		for code, t := range o.OK {
 			if t == nil { // no body: 204
@@ -141,7 +146,7 @@ func document(ops []Op) map[string]any {
 			door = append(door, 421)
 		}
 		if o.Role != "" && o.Role != "public" {
-			door = append(door, 401, 403)
+			door = append(door, 401, 403, 429)
 		}
 		if o.Body != nil {
 			door = append(door, 415)
@@ -200,6 +205,8 @@ func problemText(code int) string {
 		return "No valid credentials: send Authorization: Bearer <key>, or sign in"
 	case 403:
 		return "The principal's role, ownership or autonomy limit does not allow this"
+	case 429:
+		return "Over a rate limit (the key's, or the address's without credentials); retry after Retry-After seconds"
 	case 413:
 		return "The body is larger than the limit"
 	case 415:

@@ -15,7 +15,7 @@ import (
 const adminKey = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 // open returns Keys over a fresh SQLite store whose clock the test moves.
-func open(t *testing.T, admin string) (*access.Keys, *time.Time) {
+func open(t testing.TB, admin string) (*access.Keys, *time.Time) {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "aida.db"))
 	if err != nil {

@@ -5,11 +5,14 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/aidacrm/aida/persistence/sqlite"
 )
 
 func TestOIDCAuthenticate(t *testing.T) {
@@ -231,4 +234,43 @@ func FuzzOIDCToken(f *testing.F) {
 			t.Fatalf("Authenticate(%q) error spans lines: %q", token, err)
 		}
 	})
+}
+
+// TestEither: with OIDC configured, a JWT goes to the identity provider and anything else to
+// the API keys; neither accepts the other's credential.
+func TestEither(t *testing.T) {
+	p := newProvider(t, "rsa-1")
+	o := open(t, p.config())
+	st := openStore(t)
+	keys, err := New(st, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := keys.Create(t.Context(), "ann", Rep, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := Either(keys, o)
+	jwtToken := sign(t, jwt.SigningMethodRS256, "rsa-1", false, p.claims(nil))
+	if got, err := auth.Authenticate(t.Context(), jwtToken); err != nil || got.Kind != KindUser {
+		t.Errorf("a JWT: %+v, %v; want a user", got, err)
+	}
+	if got, err := auth.Authenticate(t.Context(), token); err != nil || got.Actor() != "key:ann" {
+		t.Errorf("an API key: %+v, %v; want key:ann", got, err)
+	}
+	forged := strings.Join([]string{"eyJhbGciOiJub25lIn0", "eyJzdWIiOiJ4In0", "c2ln"}, ".")
+	if _, err := auth.Authenticate(t.Context(), forged); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("an unsigned JWT: %v, want ErrInvalidToken", err)
+	}
+}
+
+// openStore opens a fresh SQLite store for keys.
+func openStore(t *testing.T) Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "aida.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }

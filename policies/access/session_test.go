@@ -63,3 +63,33 @@ func TestSessions(t *testing.T) {
 		t.Errorf("a session of a revoked key is accepted: %v", err)
 	}
 }
+
+// FuzzSession feeds cookie values to Session: it never panics, and refuses all but the values
+// NewSession made with ErrInvalidSession.
+func FuzzSession(f *testing.F) {
+	keys, _ := open(f, adminKey)
+	_, token, err := keys.Create(f.Context(), "ann", access.Rep, 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, _, _, err := keys.NewSession(f.Context(), token, time.Hour)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"", good, good + "x", "s1...", "s1.env.1.x", "s1.env.99999999999999999999.x", strings.Repeat(".", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		p, _, err := keys.Session(t.Context(), value)
+		switch {
+		case value == good:
+			if err != nil || p.Name != "ann" {
+				t.Fatalf("the good session: %+v, %v", p, err)
+			}
+		case err == nil:
+			t.Fatalf("Session(%q) accepted a value NewSession did not make: %+v", value, p)
+		case !errors.Is(err, access.ErrInvalidSession):
+			t.Fatalf("Session(%q): %v, want ErrInvalidSession", value, err)
+		}
+	})
+}
