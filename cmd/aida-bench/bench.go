@@ -76,6 +76,8 @@ type bencher struct {
 	pgOnce sync.Once
 	pg     *pgtest.Server
 	pgErr  error
+
+	auth string // "Bearer <key>": the stored admin key startSystem made, which every request carries
 }
 
 func (b *bencher) say(format string, args ...any) {

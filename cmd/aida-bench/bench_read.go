@@ -56,6 +56,7 @@ func (b *bencher) readOne(ctx context.Context, cfg system.Config) (row, error) {
 	aidaAddr := sys.Addr().String()
 	read := func(conn, i int, req *fasthttp.Request) {
 		req.SetRequestURI("http://" + aidaAddr + "/api/v1/leads/" + ids[rand.IntN(len(ids))])
+		req.Header.Set("Authorization", b.auth)
 	}
 	hello := func(conn, i int, req *fasthttp.Request) {
 		req.SetRequestURI("http://" + helloAddr + "/hello")

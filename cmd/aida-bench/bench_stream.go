@@ -32,6 +32,7 @@ const (
 // append) to the client reading it.
 func benchStream(ctx context.Context, b *bencher) ([]row, error) {
 	cfg := b.config("b8")
+	cfg.StreamConns, cfg.StreamPerWho = streamClients+100, streamClients // one key holds every client here
 	sys, stop, err := b.startSystem(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func benchStream(ctx context.Context, b *bencher) ([]row, error) {
 	duration := b.duration
 	rate := streamRate
 
-	conns, err := dialAll(ctx, url, clients, func(i int) string {
+	conns, err := dialAll(ctx, url, b.auth, clients, func(i int) string {
 		return fmt.Sprintf(`{"type":"subscribe","sub":"b8","kinds":["lead"],"filter":{"owner":"owner-%d"},"snapshot":0}`, i%owners)
 	})
 	if err != nil {
@@ -133,11 +134,11 @@ func (l *latencies) all() []time.Duration {
 }
 
 // dialAll connects n websocket clients to url and sends each its first message.
-func dialAll(ctx context.Context, url string, n int, first func(i int) string) ([]*websocket.Conn, error) {
+func dialAll(ctx context.Context, url, auth string, n int, first func(i int) string) ([]*websocket.Conn, error) {
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	conns := make([]*websocket.Conn, 0, n)
 	for i := range n {
-		c, _, err := d.DialContext(ctx, url, nil)
+		c, _, err := d.DialContext(ctx, url, http.Header{"Authorization": []string{auth}})
 		if err != nil {
 			closeAll(conns)
 			return nil, fmt.Errorf("dial client %d: %w", i, err)
@@ -249,7 +250,7 @@ func rawBroadcast(ctx context.Context, clients, owners, rate int, d time.Duratio
 	go func() { _ = srv.Serve(ln) }()
 	defer func() { _ = srv.Close() }() // the baseline server; its clients are gone by then
 
-	conns, err := dialAll(ctx, "ws://"+ln.Addr().String()+"/", clients, func(i int) string { return fmt.Sprint(i % owners) })
+	conns, err := dialAll(ctx, "ws://"+ln.Addr().String()+"/", "", clients, func(i int) string { return fmt.Sprint(i % owners) })
 	if err != nil {
 		return figure{}, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/aidacrm/aida/cmd/internal/system"
 	"github.com/aidacrm/aida/persistence"
 	"github.com/aidacrm/aida/persistence/postgres/pgtest"
+	"github.com/aidacrm/aida/policies/access"
 	"github.com/aidacrm/aida/runtime/cluster"
 	"github.com/aidacrm/aida/runtime/host"
 )
@@ -64,6 +65,13 @@ func (b *bencher) startSystem(ctx context.Context, cfg system.Config, extra ...c
 	if err := h.Start(ctx); err != nil {
 		return nil, nil, err
 	}
+	// A stored key, as clients use: each request reads it from the store, as in production.
+	_, token, err := sys.Keys().Create(ctx, "bench", access.Admin, 0)
+	if err != nil {
+		_ = h.Stop()
+		return nil, nil, fmt.Errorf("make the benchmark's key: %w", err)
+	}
+	b.auth = "Bearer " + token
 	return sys, func() { _ = h.Stop() }, nil
 }
 

@@ -61,6 +61,7 @@ func (b *bencher) writeOne(ctx context.Context, cfg system.Config, writers int) 
 				req.Header.SetMethod("POST")
 				req.Header.SetContentType("application/json")
 				req.SetRequestURI("http://" + addr + "/api/v1/leads")
+				req.Header.Set("Authorization", b.auth)
 				req.SetBodyString(`{"email":"` + prefix + strconv.Itoa(conn) + "-" + strconv.Itoa(n) +
 					`@bench.example","first_name":"Ada","last_name":"Lovelace","company":"Analytical Engines Ltd",` +
 					`"source":"demo_request","campaign":"spring","utm":{"utm_source":"newsletter","utm_medium":"email","utm_campaign":"pricing"}}`)

@@ -47,6 +47,8 @@ func settings(c *system.Config) []setting {
 		{"default-rate-limit", "AIDA_RATE_LIMIT", "requests per second each key may make (a key's own rate_limit wins); 0: keys are limited only by their own", (*intValue)(&c.RateLimit)},
 		{"rate-burst", "AIDA_RATE_BURST", "requests a key may make at once above its rate; 0: twice the rate", (*intValue)(&c.RateBurst)},
 		{"anon-rate-limit", "AIDA_ANON_RATE_LIMIT", "requests per second per client address without credentials (sign-in attempts included, at most 1/s); 0: none", (*intValue)(&c.AnonRateLimit)},
+		{"stream-max-connections", "AIDA_STREAM_MAX_CONNECTIONS", "open live-stream websockets this server holds at most (429 past it)", (*intValue)(&c.StreamConns)},
+		{"stream-max-per-principal", "AIDA_STREAM_MAX_PER_PRINCIPAL", "open live-stream websockets one principal holds at most (a browser opens one per tab)", (*intValue)(&c.StreamPerWho)},
 		{"oidc-issuer", "AIDA_OIDC_ISSUER", "accept bearer tokens of this OpenID Connect issuer (https URL, exactly as its tokens' iss); empty: API keys only. See docs/oidc.md", (*stringValue)(&c.OIDCIssuer)},
 		{"oidc-audience", "AIDA_OIDC_AUDIENCE", "the audience (aud) OIDC tokens must carry; required with AIDA_OIDC_ISSUER", (*stringValue)(&c.OIDCAudience)},
 		{"oidc-role-claim", "AIDA_OIDC_ROLE_CLAIM", "the claim holding a user's roles (viewer, rep, manager, admin); a dotted path reaches nested claims", (*stringValue)(&c.OIDCRoleClaim)},
@@ -108,7 +110,7 @@ func printSettings(w io.Writer) {
 		if s.flag == "" {
 			name = "(no flag)"
 		}
-		fmt.Fprintf(w, "  %-20s $%-22s %s\n      %s\n", name, s.env, def, s.help)
+		fmt.Fprintf(w, "  %-28s $%-30s %s\n      %s\n", name, s.env, def, s.help)
 	}
 }
 

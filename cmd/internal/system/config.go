@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aidacrm/aida/actors/agent"
+	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/policies/access"
 	"github.com/aidacrm/aida/runtime/bus"
 )
@@ -48,6 +49,8 @@ type Config struct {
 	OIDCIssuer      string        // accept this OpenID Connect issuer's tokens; empty: keys only
 	OIDCAudience    string        // the audience OIDC tokens must carry
 	OIDCRoleClaim   string        // the claim holding a user's roles
+	StreamConns     int           // open live-stream websockets on this server, at most
+	StreamPerWho    int           // open live-stream websockets of one principal, at most
 }
 
 // AgentList returns the agents to run.
@@ -86,6 +89,8 @@ func Default() Config {
 		SessionTTL:      access.DefaultSessionTTL,
 		AnonRateLimit:   5,
 		OIDCRoleClaim:   "roles",
+		StreamConns:     stream.DefaultMaxConnections,
+		StreamPerWho:    stream.DefaultMaxPerPrincipal,
 	}
 }
 

@@ -68,10 +68,16 @@ func (c Config) validateAccess() []error {
 	if c.SessionTTL < time.Minute || c.SessionTTL > 30*24*time.Hour {
 		errs = append(errs, fmt.Errorf("AIDA_SESSION_TTL %s is out of range: use 1m to 720h (e.g. 12h)", c.SessionTTL))
 	}
-	for name, v := range map[string]int{"AIDA_RATE_LIMIT": c.RateLimit, "AIDA_RATE_BURST": c.RateBurst, "AIDA_ANON_RATE_LIMIT": c.AnonRateLimit} {
-		if v < 0 || v > access.MaxRateLimit {
-			errs = append(errs, fmt.Errorf("%s %d is out of range: use 0 (none) to %d", name, v, access.MaxRateLimit))
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"AIDA_RATE_LIMIT", c.RateLimit}, {"AIDA_RATE_BURST", c.RateBurst}, {"AIDA_ANON_RATE_LIMIT", c.AnonRateLimit}} {
+		if r.v < 0 || r.v > access.MaxRateLimit {
+			errs = append(errs, fmt.Errorf("%s %d is out of range: use 0 (none) to %d", r.name, r.v, access.MaxRateLimit))
 		}
+	}
+	if c.StreamConns < 1 || c.StreamPerWho < 1 {
+		errs = append(errs, fmt.Errorf("AIDA_STREAM_MAX_CONNECTIONS %d and AIDA_STREAM_MAX_PER_PRINCIPAL %d must be 1 or more", c.StreamConns, c.StreamPerWho))
 	}
 	if c.OIDCIssuer != "" && c.OIDCAudience == "" {
 		errs = append(errs, errors.New("AIDA_OIDC_AUDIENCE is empty: with AIDA_OIDC_ISSUER set, name the audience (aud) AIDA's tokens carry"))
