@@ -120,5 +120,5 @@ func perms(u *server.User) any {
 	if u == nil || u.Permissions == nil {
 		return nil
 	}
-	return [2]any{u.Permissions.Publish, u.Permissions.Subscribe}
+	return map[string][]string{"publish": u.Permissions.Publish.Allow, "subscribe": u.Permissions.Subscribe.Allow}
 }
