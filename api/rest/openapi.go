@@ -124,7 +124,7 @@ func document(ops []Op) map[string]any {
 		if o.Method == http.MethodPost && o.Role != "public" {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
 				"description": "the same key with the same request within 24 h answers the first answer again (Idempotent-Replayed: true); with another request, 422",
-				"schema": map[string]any{"type": "string", "maxLength": 255}})
+				"schema":      map[string]any{"type": "string", "maxLength": 255}})
 		}
 		responses := map[string]any{}
 		for code, t := range o.OK {
