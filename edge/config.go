@@ -52,6 +52,10 @@ type Config struct {
 	// AnonRateLimit is the requests per second of a client address without valid credentials;
 	// 0: none. Sign-in attempts are limited per address either way (signInRate).
 	AnonRateLimit int
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies in front: from
+	// them alone X-Forwarded-For names the client (rate limits per address) and
+	// X-Forwarded-Proto says https (Secure cookies). None by default: the peer is the client.
+	TrustedProxies []string
 	// StreamConnections and StreamPerPrincipal bound the open live-stream websockets, in total
 	// and per principal (defaults stream.DefaultMaxConnections and DefaultMaxPerPrincipal).
 	StreamConnections, StreamPerPrincipal int

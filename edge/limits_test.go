@@ -97,3 +97,28 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("another principal's same key: %d, %d commands sent", r.status, sent)
 	}
 }
+
+// TestClientAddressBehindProxy: behind a trusted proxy, each client named by X-Forwarded-For
+// has its own bucket; from an untrusted peer the header is ignored.
+func TestClientAddressBehindProxy(t *testing.T) {
+	for _, tt := range []struct {
+		trusted  []string
+		separate bool
+	}{{[]string{"0.0.0.0"}, true}, {nil, false}} {
+		h := newHarness(t, Config{AnonRateLimit: 1, TrustedProxies: tt.trusted})
+		limited := func(client string) bool {
+			for range anonBurst + 1 {
+				if h.do(t, "GET", "/api/v1/leads", "", "Authorization", "", "X-Forwarded-For", client).status == 429 {
+					return true
+				}
+			}
+			return false
+		}
+		if !limited("203.0.113.1") {
+			t.Fatalf("trusted %v: the first client is never limited", tt.trusted)
+		}
+		if got := h.do(t, "GET", "/api/v1/leads", "", "Authorization", "", "X-Forwarded-For", "203.0.113.2").status; (got != 429) != tt.separate {
+			t.Errorf("trusted %v: another client's first request: %d, want its own bucket %v", tt.trusted, got, tt.separate)
+		}
+	}
+}

@@ -63,6 +63,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		WriteTimeout:          cfg.RequestTimeout + 5*time.Second,
 		IdleTimeout:           2 * time.Minute,
 		ErrorHandler:          s.errorHandler,
+		// X-Forwarded-* count only from the proxies the operator names.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	if err := s.routes(); err != nil {
 		return nil, err
@@ -124,4 +129,12 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	c.Set(fiber.HeaderXContentTypeOptions, headerNoSniff)
 	return s.writeError(c, err)
+}
+
+// proxyHeader is the header that names the client behind a trusted proxy; none without one.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

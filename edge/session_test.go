@@ -75,18 +75,24 @@ func TestBrowserSession(t *testing.T) {
 	if p := wantProblem(t, r, 401); !strings.Contains(p["detail"].(string), "sign in") || cookieOf(t, r).Value != "" {
 		t.Errorf("a forged session: %v; the cookie is not cleared", p["detail"])
 	}
-	if r := h.do(t, "GET", "/api/v1/leads/"+leadID, "", "Authorization", "", "Cookie", cookie, "X-Forwarded-Proto", "https"); r.status != 200 {
+	if r := h.do(t, "GET", "/api/v1/leads/"+leadID, "", "Authorization", "", "Cookie", cookie); r.status != 200 {
 		t.Errorf("the session still reads after sign-out on another browser: %d", r.status)
 	}
 }
 
-// TestSecureCookieBehindTLS: a sign-in over https sets a Secure cookie.
+// TestSecureCookieBehindTLS: a sign-in that a trusted proxy says came over https sets a Secure
+// cookie; the same header from anyone else is not believed.
 func TestSecureCookieBehindTLS(t *testing.T) {
-	h := newHarness(t, Config{})
-	token := strings.TrimPrefix(h.bearer(t, "ann", access.Viewer), "Bearer ")
-	r := h.do(t, "POST", "/api/v1/session", `{"api_key":"`+token+`"}`, "Authorization", "", "X-Forwarded-Proto", "https")
-	if c := cookieOf(t, r); !c.Secure {
-		t.Errorf("cookie over https is not Secure: %+v", c)
+	for _, tt := range []struct {
+		trusted []string
+		secure  bool
+	}{{[]string{"0.0.0.0"}, true}, {nil, false}, {[]string{"10.0.0.0/8"}, false}} { // app.Test's peer is 0.0.0.0
+		h := newHarness(t, Config{TrustedProxies: tt.trusted})
+		token := strings.TrimPrefix(h.bearer(t, "ann", access.Viewer), "Bearer ")
+		r := h.do(t, "POST", "/api/v1/session", `{"api_key":"`+token+`"}`, "Authorization", "", "X-Forwarded-Proto", "https")
+		if c := cookieOf(t, r); c.Secure != tt.secure {
+			t.Errorf("trusted proxies %v: cookie %+v, want Secure %v", tt.trusted, c, tt.secure)
+		}
 	}
 }
 

@@ -47,6 +47,7 @@ func settings(c *system.Config) []setting {
 		{"default-rate-limit", "AIDA_RATE_LIMIT", "requests per second each key may make (a key's own rate_limit wins); 0: keys are limited only by their own", (*intValue)(&c.RateLimit)},
 		{"rate-burst", "AIDA_RATE_BURST", "requests a key may make at once above its rate; 0: twice the rate", (*intValue)(&c.RateBurst)},
 		{"anon-rate-limit", "AIDA_ANON_RATE_LIMIT", "requests per second per client address without credentials (sign-in attempts included, at most 1/s); 0: none", (*intValue)(&c.AnonRateLimit)},
+		{"trusted-proxies", "AIDA_TRUSTED_PROXIES", "reverse proxies in front (IPs or CIDRs, comma-separated): from them alone X-Forwarded-For names the client and X-Forwarded-Proto: https makes session cookies Secure; empty: none", (*stringValue)(&c.TrustedProxies)},
 		{"stream-max-connections", "AIDA_STREAM_MAX_CONNECTIONS", "open live-stream websockets this server holds at most (429 past it)", (*intValue)(&c.StreamConns)},
 		{"stream-max-per-principal", "AIDA_STREAM_MAX_PER_PRINCIPAL", "open live-stream websockets one principal holds at most (a browser opens one per tab)", (*intValue)(&c.StreamPerWho)},
 		{"oidc-issuer", "AIDA_OIDC_ISSUER", "accept bearer tokens of this OpenID Connect issuer (https URL, exactly as its tokens' iss); empty: API keys only. See docs/oidc.md", (*stringValue)(&c.OIDCIssuer)},

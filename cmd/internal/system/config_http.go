@@ -76,6 +76,11 @@ func (c Config) validateAccess() []error {
 			errs = append(errs, fmt.Errorf("%s %d is out of range: use 0 (none) to %d", r.name, r.v, access.MaxRateLimit))
 		}
 	}
+	for _, p := range splitList(c.TrustedProxies) {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("AIDA_TRUSTED_PROXIES names %q: use IP addresses or CIDRs (e.g. 10.0.0.0/8), comma-separated", p))
+		}
+	}
 	if c.StreamConns < 1 || c.StreamPerWho < 1 {
 		errs = append(errs, fmt.Errorf("AIDA_STREAM_MAX_CONNECTIONS %d and AIDA_STREAM_MAX_PER_PRINCIPAL %d must be 1 or more", c.StreamConns, c.StreamPerWho))
 	}

@@ -187,7 +187,8 @@ func (s *System) startHTTP(context.Context) (err error) {
 		ShutdownTimeout: s.cfg.ShutdownTimeout, AllowedHosts: s.cfg.HostList(), CORSOrigins: s.cfg.OriginList(),
 		ScopeReps: s.cfg.ScopeReps, MetricsToken: s.cfg.MetricsToken, SessionTTL: s.cfg.SessionTTL,
 		RateLimit: s.cfg.RateLimit, RateBurst: s.cfg.RateBurst, AnonRateLimit: s.cfg.AnonRateLimit,
-		StreamConnections: s.cfg.StreamConns, StreamPerPrincipal: s.cfg.StreamPerWho}, edge.Deps{
+		StreamConnections: s.cfg.StreamConns, StreamPerPrincipal: s.cfg.StreamPerWho,
+		TrustedProxies: splitList(s.cfg.TrustedProxies)}, edge.Deps{
 		Entities: ready{s.gateway, s.bus}, Logger: s.logger, Registerer: s.reg, Gatherer: s.reg, Hub: s.hub,
 		Keys: s.keys, Auth: s.auth, Idempotency: s.store,
 	})
