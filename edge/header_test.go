@@ -66,6 +66,9 @@ func rawExchange(t *testing.T, base, raw string, want []int, closes bool) {
 		if status == http.StatusBadRequest && res.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("response %d: Content-Type %q, want a problem", i, res.Header.Get("Content-Type"))
 		}
+		if strings.Contains(string(body), "sekret") {
+			t.Errorf("response %d echoes the request's headers: %s", i, body)
+		}
 	}
 	if closes {
 		if n, err := br.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
@@ -97,6 +100,7 @@ func TestHeaderLines(t *testing.T) {
 		{"no colon, first line", "GET /healthz HTTP/1.1\r\nno colon here\r\nHost: 127.0.0.1\r\n\r\n", []int{bad}, true},
 		{"no colon, only line", "GET /healthz HTTP/1.1\r\nno colon\r\n\r\n", []int{bad}, true},
 		{"no colon after a valid request", get + "\r\n" + get + "no colon\r\n\r\n", []int{ok, bad}, true},
+		{"no colon beside a key", get + "Authorization: Bearer sekret-key-material\r\nno colon\r\n\r\n", []int{bad}, true},
 		// RFC 9112 §5.2: a server rejects obs-fold or replaces it with spaces; fasthttp
 		// replaces it, so the folded line is part of X-Note's value, not a header of its own.
 		{"folded", get + "X-Note: one\r\n two\r\n\r\n", []int{ok}, false},

@@ -62,6 +62,11 @@ func fiberProblem(e *fiber.Error) rest.Problem {
 			"this server does not answer for the host the request names; list it in AIDA_ALLOWED_HOSTS")
 	case http.StatusRequestEntityTooLarge:
 		return problem(e.Code, "body-too-large", "Request body too large", "the body is larger than the limit")
+	case http.StatusBadRequest:
+		// fasthttp's parse errors quote the request's headers (an Authorization among them):
+		// the answer says what is wrong without echoing them.
+		return problem(e.Code, "malformed-request", "Malformed request",
+			"the request is not well-formed HTTP/1.1 (e.g. a header line without a colon, or a space before one); nothing was done")
 	}
 	if e.Code >= 500 {
 		return problem(e.Code, "internal", http.StatusText(e.Code), "the server could not answer")

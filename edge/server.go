@@ -69,6 +69,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 		EnableIPValidation:      true,
 	})
+	s.app.Server().SecureErrorLogMessage = true // parse errors in logs do not quote the request
 	if err := s.routes(); err != nil {
 		return nil, err
 	}
