@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // aidaKeys runs `aida keys args…` with env and returns its stdout, stderr and exit code.
@@ -32,7 +34,7 @@ func TestKeysCommand(t *testing.T) {
 	for name, backend := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			env := backend(t)
-			startAida(t, env...)
+			srv := startAida(t, env...)
 
 			out, errOut, code := aidaKeys(t, env, "list")
 			if code != 0 || !strings.Contains(out, "No keys yet") {
@@ -57,9 +59,21 @@ func TestKeysCommand(t *testing.T) {
 				t.Fatalf("list: exit %d:\n%s", code, out)
 			}
 
+			key := strings.TrimSpace(m[0])
+			if status := withKey(t, srv.url+"/api/v1/leads", key); status != http.StatusOK {
+				t.Fatalf("the new key on the running server: %d", status)
+			}
+
 			out, errOut, code = aidaKeys(t, env, "revoke", id)
 			if code != 0 || !strings.HasPrefix(out, "Revoked key "+id) {
 				t.Fatalf("revoke: exit %d, %q %q", code, out, errOut)
+			}
+			// Revoked offline, the key stops on the running server within its cache time (1 s).
+			for deadline := time.Now().Add(10 * time.Second); withKey(t, srv.url+"/api/v1/leads", key) != http.StatusUnauthorized; {
+				if time.Now().After(deadline) {
+					t.Fatalf("the revoked key still works on the running server after 10 s")
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
 			out, _, code = aidaKeys(t, env, "revoke", id)
 			if code != 0 || !strings.Contains(out, "already revoked") {
@@ -104,4 +118,20 @@ func TestKeysCommandErrors(t *testing.T) {
 	if out, _, code := aidaKeys(t, env, "--help"); code != 0 || !strings.Contains(out, "aida keys revoke ID") {
 		t.Errorf("aida keys --help: exit %d, %q", code, out)
 	}
+}
+
+// withKey GETs url with key and returns the status.
+func withKey(t *testing.T, url, key string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	return res.StatusCode
 }

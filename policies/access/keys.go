@@ -19,6 +19,7 @@ type Keys struct {
 	store Store
 	now   func() time.Time
 	admin []byte // adminHash of AIDA_ADMIN_KEY; nil when unset
+	cache rowCache
 }
 
 // Option configures Keys.
@@ -30,7 +31,7 @@ func WithClock(now func() time.Time) Option { return func(k *Keys) { k.now = now
 // New returns Keys over store. adminKey is AIDA_ADMIN_KEY ("" for none); a key that breaks
 // ValidateAdminKey's rule is an error wrapping ErrWeakAdminKey.
 func New(store Store, adminKey string, opts ...Option) (*Keys, error) {
-	k := &Keys{store: store, now: time.Now}
+	k := &Keys{store: store, now: time.Now, cache: rowCache{ttl: DefaultCacheTTL}}
 	for _, opt := range opts {
 		opt(k)
 	}
@@ -91,6 +92,7 @@ func (k *Keys) Revoke(ctx context.Context, ref string) (Key, error) {
 	if err := k.store.RevokeKey(ctx, id, k.now()); err != nil {
 		return Key{}, fmt.Errorf("revoke key: %w", err)
 	}
+	k.forget(id)
 	row, err := k.store.LoadKey(ctx, id)
 	if err != nil {
 		return Key{}, fmt.Errorf("revoke key: %w", err)
@@ -110,7 +112,7 @@ func (k *Keys) Authenticate(ctx context.Context, credential string) (Principal, 
 	if err != nil {
 		return Principal{}, err
 	}
-	row, err := k.store.LoadKey(ctx, id)
+	row, err := k.loadKey(ctx, id)
 	switch {
 	case errors.Is(err, persistence.ErrNotFound):
 		return Principal{}, fmt.Errorf("key %s: %w", id, ErrInvalidKey)

@@ -147,3 +147,39 @@ func TestAdminKeyRule(t *testing.T) {
 		t.Fatalf("empty credential without admin key: %+v, %v", p, err)
 	}
 }
+
+// TestRevocationThroughTheCache: a key revoked through the same Keys stops at once; revoked
+// through other Keys on the same store (another node, `aida keys revoke`), it stops once the
+// cached row is older than the cache time, and at once without a cache.
+func TestRevocationThroughTheCache(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "aida.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	cached, _ := access.New(st, "", access.WithCacheTTL(time.Hour))
+	uncached, _ := access.New(st, "", access.WithCacheTTL(0))
+	other, _ := access.New(st, "")
+	for _, keys := range []*access.Keys{cached, uncached} {
+		k, token, err := keys.Create(t.Context(), "ann", access.Rep, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := keys.Authenticate(t.Context(), token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.Revoke(t.Context(), k.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = keys.Authenticate(t.Context(), token)
+		if wantRefused := keys == uncached; errors.Is(err, access.ErrRevoked) != wantRefused {
+			t.Errorf("cache %v: after a revocation elsewhere: %v, want refused %v", keys == cached, err, wantRefused)
+		}
+		if _, err := keys.Revoke(t.Context(), k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := keys.Authenticate(t.Context(), token); !errors.Is(err, access.ErrRevoked) {
+			t.Errorf("after a revocation through the same keys: %v, want ErrRevoked", err)
+		}
+	}
+}

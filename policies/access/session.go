@@ -45,7 +45,7 @@ func (k *Keys) NewSession(ctx context.Context, credential string, ttl time.Durat
 	if id == "" {
 		id = envKeyID
 	} else {
-		row, err := k.store.LoadKey(ctx, id)
+		row, err := k.loadKey(ctx, id)
 		if err != nil {
 			return "", Principal{}, time.Time{}, fmt.Errorf("key %s: %w", id, err)
 		}
@@ -84,7 +84,7 @@ func (k *Keys) Session(ctx context.Context, value string) (Principal, time.Time,
 		}
 		p, secret = Principal{Kind: KindKey, Name: AdminKeyName, Role: Admin}, k.admin
 	} else {
-		row, err := k.store.LoadKey(ctx, id)
+		row, err := k.loadKey(ctx, id)
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
 			return invalid("the key of this session is gone")
