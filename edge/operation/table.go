@@ -250,7 +250,7 @@ func service() []Operation {
 		{Method: "GET", Path: "/api/v1/keys", Status: 200, Role: access.Admin, Summary: "List the API keys, revoked ones too, without their secrets",
 			Doc: rest.Op{ID: "listKeys", Tag: "access", OK: ok(200, typeOf[rest.KeyList]()), Problems: []int{503}}},
 		{Method: "DELETE", Path: "/api/v1/keys/{key_id}", Param: "key_id", Status: 200, Role: access.Admin,
-			Summary: "Revoke an API key: it stops working at once, on every node",
+			Summary: "Revoke an API key: it stops working at once on this server, within a second on the others",
 			Doc: rest.Op{ID: "revokeKey", Tag: "access", Params: []rest.Param{{Name: "key_id", Doc: "the key's ID (aida_<id>_…)", Schema: rest.NameSchema()}},
 				OK: ok(200, typeOf[rest.Key]()), Problems: []int{404, 503}}},
 		{Method: "GET", Path: "/openapi.json", Status: 200, Role: access.Public, Summary: "This document",
