@@ -53,6 +53,7 @@ func settings(c *system.Config) []setting {
 		{"oidc-issuer", "AIDA_OIDC_ISSUER", "accept bearer tokens of this OpenID Connect issuer (https URL, exactly as its tokens' iss); empty: API keys only. See docs/oidc.md", (*stringValue)(&c.OIDCIssuer)},
 		{"oidc-audience", "AIDA_OIDC_AUDIENCE", "the audience (aud) OIDC tokens must carry; required with AIDA_OIDC_ISSUER", (*stringValue)(&c.OIDCAudience)},
 		{"oidc-role-claim", "AIDA_OIDC_ROLE_CLAIM", "the claim holding a user's roles (viewer, rep, manager, admin); a dotted path reaches nested claims", (*stringValue)(&c.OIDCRoleClaim)},
+		{"oidc-name-claim", "AIDA_OIDC_NAME_CLAIM", "the claim naming a user: their principal (user:<name>) and the owner name a rep works on (e.g. email)", (*stringValue)(&c.OIDCNameClaim)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }

@@ -54,6 +54,10 @@ type OIDCConfig struct {
 	// when empty: a string or a list of strings. A claim of that exact name is read first;
 	// failing that, a dotted name is a path into nested objects ("realm_access.roles").
 	RoleClaim string
+	// NameClaim names the claim that names the user (AIDA_OIDC_NAME_CLAIM), "sub" when empty:
+	// the principal is user:<its value>, and a rep owns the entities whose owner is that value
+	// (e.g. "email" or "preferred_username" where leads are owned by email).
+	NameClaim string
 	// JWKSURL is where the provider publishes its signing keys; when empty, the jwks_uri of
 	// Issuer + "/.well-known/openid-configuration".
 	JWKSURL string
@@ -71,6 +75,7 @@ type OIDCConfig struct {
 type OIDC struct {
 	issuer    string
 	roleClaim string
+	nameClaim string
 	keys      keyfunc.Keyfunc
 	parser    *jwt.Parser
 	now       func() time.Time // the clock tokens are checked against; tests set it
@@ -106,7 +111,10 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 		stop()
 		return nil, err
 	}
-	o := &OIDC{issuer: cfg.Issuer, roleClaim: cfg.RoleClaim, keys: keys, now: time.Now, stop: stop}
+	o := &OIDC{issuer: cfg.Issuer, roleClaim: cfg.RoleClaim, nameClaim: cfg.NameClaim, keys: keys, now: time.Now, stop: stop}
+	if o.nameClaim == "" {
+		o.nameClaim = "sub"
+	}
 	if o.roleClaim == "" {
 		o.roleClaim = DefaultRoleClaim
 	}
@@ -170,7 +178,7 @@ func (o *OIDC) Authenticate(ctx context.Context, token string) (Principal, error
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %s", ErrInvalidToken, refusal(parsed, claims, err))
 	}
-	sub, err := subject(claims)
+	sub, err := subject(claims, o.nameClaim)
 	if err != nil {
 		return Principal{}, err
 	}

@@ -11,17 +11,18 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// subject returns the sub claim: present, a string of 1 to 128 printable characters (no
-// control or bidirectional-override characters: it is written in the timeline as user:<sub>).
-func subject(claims jwt.MapClaims) (string, error) {
-	sub, ok := claims["sub"].(string)
+// subject returns the claim that names the user (sub, or the configured name claim): present,
+// a string of 1 to 128 printable characters (no control or bidirectional-override characters:
+// it is written in the timeline as user:<name>).
+func subject(claims jwt.MapClaims, claim string) (string, error) {
+	sub, ok := claims[claim].(string)
 	switch {
 	case !ok || sub == "":
-		return "", fmt.Errorf("%w: the token has no subject (sub)", ErrInvalidToken)
+		return "", fmt.Errorf("%w: the token has no %s claim to name the user", ErrInvalidToken, claim)
 	case utf8.RuneCountInString(sub) > maxSubjectLength:
-		return "", fmt.Errorf("%w: the subject (sub) is longer than %d characters", ErrInvalidToken, maxSubjectLength)
+		return "", fmt.Errorf("%w: the user's name (%s) is longer than %d characters", ErrInvalidToken, claim, maxSubjectLength)
 	case strings.IndexFunc(sub, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		return "", fmt.Errorf("%w: the subject (sub) holds a character that is not printable", ErrInvalidToken)
+		return "", fmt.Errorf("%w: the user's name (%s) holds a character that is not printable", ErrInvalidToken, claim)
 	}
 	return sub, nil
 }

@@ -60,7 +60,7 @@ func TestOIDCAuthenticate(t *testing.T) {
 		{"wrong audience", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { c["aud"] = "crm" })), "", Principal{}, ErrInvalidToken, "not meant for AIDA"},
 		{"wrong issuer", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { c["iss"] = p.issuer + "-evil" })), "", Principal{}, ErrInvalidToken, "another issuer"},
 		{"missing exp", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { delete(c, "exp") })), "", Principal{}, ErrInvalidToken, "required claim (exp)"},
-		{"missing sub", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { delete(c, "sub") })), "", Principal{}, ErrInvalidToken, "no subject"},
+		{"missing sub", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { delete(c, "sub") })), "", Principal{}, ErrInvalidToken, "no sub claim"},
 		{"long sub", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { c["sub"] = strings.Repeat("a", 129) })), "", Principal{}, ErrInvalidToken, "longer than 128"},
 		{"bidi override in sub", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { c["sub"] = "ann\u202emoc.elpmaxe" })), "", Principal{}, ErrInvalidToken, "not printable"},
 		{"oversize", sign(t, jwt.SigningMethodRS256, "rsa-1", false, edit(func(c jwt.MapClaims) { c["pad"] = strings.Repeat("x", MaxTokenLen) })), "", Principal{}, ErrInvalidToken, "longer than 8192 bytes"},
@@ -273,4 +273,24 @@ func openStore(t *testing.T) Store {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	return st
+}
+
+// TestOIDCNameClaim: with a name claim configured, the user is named by it (and owns the
+// entities owned by that name); a token without it is refused.
+func TestOIDCNameClaim(t *testing.T) {
+	p := newProvider(t, "rsa-1")
+	cfg := p.config()
+	cfg.NameClaim = "email"
+	o := open(t, cfg)
+	withEmail := sign(t, jwt.SigningMethodRS256, "rsa-1", false, p.claims(func(c jwt.MapClaims) {
+		c["sub"], c["email"] = "f3b1c2d4-uuid", "maria@example.com"
+	}))
+	got, err := o.Authenticate(t.Context(), withEmail)
+	if err != nil || got.Actor() != "user:maria@example.com" || got.Owner() != "maria@example.com" {
+		t.Fatalf("named by email: %+v, %v", got, err)
+	}
+	without := sign(t, jwt.SigningMethodRS256, "rsa-1", false, p.claims(nil))
+	if _, err := o.Authenticate(t.Context(), without); !errors.Is(err, ErrInvalidToken) || !strings.Contains(err.Error(), "email") {
+		t.Fatalf("a token without the name claim: %v, want ErrInvalidToken naming email", err)
+	}
 }

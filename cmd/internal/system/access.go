@@ -38,7 +38,7 @@ func (s *System) startAccess(ctx context.Context) (err error) {
 	}
 	if s.cfg.OIDCIssuer != "" {
 		s.oidc, err = access.NewOIDC(ctx, access.OIDCConfig{Issuer: s.cfg.OIDCIssuer, Audience: s.cfg.OIDCAudience,
-			RoleClaim: s.cfg.OIDCRoleClaim, Logger: s.logger})
+			RoleClaim: s.cfg.OIDCRoleClaim, NameClaim: s.cfg.OIDCNameClaim, Logger: s.logger})
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,7 @@ type Config struct {
 	OIDCIssuer      string        // accept this OpenID Connect issuer's tokens; empty: keys only
 	OIDCAudience    string        // the audience OIDC tokens must carry
 	OIDCRoleClaim   string        // the claim holding a user's roles
+	OIDCNameClaim   string        // the claim naming a user (their principal and owner name)
 	TrustedProxies  string        // reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-* count
 	StreamConns     int           // open live-stream websockets on this server, at most
 	StreamPerWho    int           // open live-stream websockets of one principal, at most
@@ -90,6 +91,7 @@ func Default() Config {
 		SessionTTL:      access.DefaultSessionTTL,
 		AnonRateLimit:   5,
 		OIDCRoleClaim:   "roles",
+		OIDCNameClaim:   "sub",
 		StreamConns:     stream.DefaultMaxConnections,
 		StreamPerWho:    stream.DefaultMaxPerPrincipal,
 	}
