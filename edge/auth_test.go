@@ -2,6 +2,8 @@ package edge
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -158,5 +160,44 @@ func TestOwnerScoping(t *testing.T) {
 	h.do(t, "GET", "/api/v1/leads", "", "Authorization", manager)
 	if scope != "" || listed.VisibleTo != "" {
 		t.Errorf("manager: command scope %q, list scope %q; want none", scope, listed.VisibleTo)
+	}
+}
+
+// fixedAuth answers every credential with the same principal and error.
+type fixedAuth struct {
+	p   access.Principal
+	err error
+}
+
+func (f fixedAuth) Authenticate(context.Context, string) (access.Principal, error) { return f.p, f.err }
+
+// TestIdentityProviderAnswers: what an identity provider's verifier says maps to the door's
+// statuses: a user with a role acts as user:<name>, a token refused is 401, a user without an
+// AIDA role is 403, a verifier that cannot answer is 503.
+func TestIdentityProviderAnswers(t *testing.T) {
+	tests := []struct {
+		auth   fixedAuth
+		status int
+	}{
+		{fixedAuth{p: access.Principal{Kind: access.KindUser, Name: "maria@example.com", Role: access.Rep}}, 201},
+		{fixedAuth{err: fmt.Errorf("%w: expired", access.ErrInvalidToken)}, 401},
+		{fixedAuth{err: fmt.Errorf("%w: roles names none", access.ErrNoRole)}, 403},
+		{fixedAuth{err: errors.New("the provider's keys cannot be fetched")}, 503},
+	}
+	for _, tt := range tests {
+		srv, err := New(Config{}, Deps{Entities: &fakeEntities{send: func(_ context.Context, _, _ string, cmd *aidapb.Command) (*aidapb.Reply, error) {
+			if cmd.GetActor() != "user:maria@example.com" {
+				t.Errorf("actor %q", cmd.GetActor())
+			}
+			return leadReply(leadID), nil
+		}}, Auth: tt.auth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &harness{srv: srv}
+		r := h.do(t, "POST", "/api/v1/leads/"+leadID+"/notes", `{"text":"hi"}`, "Authorization", "Bearer eyJ.eyJ.sig")
+		if r.status != tt.status {
+			t.Errorf("%+v: %d %s, want %d", tt.auth, r.status, r.body, tt.status)
+		}
 	}
 }
