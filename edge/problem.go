@@ -3,7 +3,6 @@ package edge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/aidacrm/aida/api/fault"
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/problemjson"
 	"github.com/aidacrm/aida/persistence"
 )
 
@@ -91,14 +91,10 @@ func (s *Server) writeError(c *fiber.Ctx, err error) error {
 	return writeProblem(c, p)
 }
 
-// writeProblem writes p as application/problem+json.
+// writeProblem writes p as application/problem+json; a 503 says to retry in a second.
 func writeProblem(c *fiber.Ctx, p rest.Problem) error {
 	if p.Status == http.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "1")
 	}
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
+	return problemjson.Write(c, p)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/problemjson"
 	"github.com/aidacrm/aida/persistence"
 )
 
@@ -61,7 +62,7 @@ func Middleware(store Store, scope func(*fiber.Ctx) string, now func() time.Time
 		}
 		key, ok := parseKey(string(raw))
 		if !ok {
-			return writeProblem(c, problem(fiber.StatusBadRequest, "bad-idempotency-key", "Bad Idempotency-Key",
+			return problemjson.Write(c, problem(fiber.StatusBadRequest, "bad-idempotency-key", "Bad Idempotency-Key",
 				fmt.Sprintf("the Idempotency-Key header must be 1 to %d visible ASCII characters, such as a UUID", MaxKeyLen)))
 		}
 		sc := scope(c)
@@ -114,11 +115,11 @@ func (o options) run(c *fiber.Ctx, store Store, rec persistence.IdempotencyRecor
 func answerTaken(c *fiber.Ctx, got persistence.IdempotencyRecord, fp string) error {
 	switch {
 	case got.Fingerprint != fp:
-		return writeProblem(c, problem(fiber.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused",
+		return problemjson.Write(c, problem(fiber.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused",
 			"this Idempotency-Key was used with another request; send a new key for a new request"))
 	case !got.Done:
 		c.Set(fiber.HeaderRetryAfter, "1")
-		return writeProblem(c, problem(fiber.StatusConflict, "idempotency-key-in-use", "Idempotency-Key in use",
+		return problemjson.Write(c, problem(fiber.StatusConflict, "idempotency-key-in-use", "Idempotency-Key in use",
 			"the first request with this Idempotency-Key is still running; retry after a second"))
 	}
 	c.Status(got.Status)
@@ -134,15 +135,4 @@ func answerTaken(c *fiber.Ctx, got persistence.IdempotencyRecord, fp string) err
 
 func problem(status int, slug, title, detail string) rest.Problem {
 	return rest.Problem{Type: "/problems/" + slug, Title: title, Status: status, Detail: detail}
-}
-
-// writeProblem answers with p as application/problem+json, its instance the request's path.
-func writeProblem(c *fiber.Ctx, p rest.Problem) error {
-	p.Instance = c.Path()
-	p.RequestID = string(c.Response().Header.Peek("X-Request-ID"))
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
 }

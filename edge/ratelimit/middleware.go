@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/problemjson"
 )
 
 // The headers of draft-ietf-httpapi-ratelimit-headers: the policy (quota q per window w
@@ -44,23 +45,12 @@ func Middleware(l *Limiter, pick Pick) fiber.Handler {
 			return c.Next()
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(wholeSeconds(d.RetryAfter), 10))
-		return writeProblem(c, rest.Problem{
+		return problemjson.Write(c, rest.Problem{
 			Type: "/problems/rate-limited", Title: "Too many requests", Status: fiber.StatusTooManyRequests,
 			Detail: fmt.Sprintf("more than %d requests at once or %s a second; retry after the Retry-After seconds",
 				d.Limit, strconv.FormatFloat(perSecond, 'f', -1, 64)),
 		})
 	}
-}
-
-// writeProblem answers with p as application/problem+json, its instance the request's path.
-func writeProblem(c *fiber.Ctx, p rest.Problem) error {
-	p.Instance = c.Path()
-	p.RequestID = string(c.Response().Header.Peek("X-Request-ID"))
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
 }
 
 // wholeSeconds rounds d up to whole seconds, at least 1.

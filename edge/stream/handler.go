@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/problemjson"
 )
 
 // Handler serves the stream protocol on a websocket: mount it on GET /api/v1/stream. A plain
@@ -83,29 +84,17 @@ func forbiddenOrigin(c *fiber.Ctx, origin string) error {
 	if len(origin) > 100 {
 		origin = strings.ToValidUTF8(origin[:100], "") + "…"
 	}
-	p := rest.Problem{Type: "/problems/forbidden-origin", Title: "Origin not allowed", Status: fiber.StatusForbidden,
+	return problemjson.Write(c, rest.Problem{Type: "/problems/forbidden-origin", Title: "Origin not allowed", Status: fiber.StatusForbidden,
 		Detail: fmt.Sprintf("a page of %q may not open this stream: open the dashboard from this server, "+
-			"or list the page's origin in the server's allowed origins", origin),
-		Instance: c.Path(), RequestID: c.GetRespHeader(fiber.HeaderXRequestID)}
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
+			"or list the page's origin in the server's allowed origins", origin)})
 }
 
 // upgradeRequired answers a plain HTTP request with 426 and a problem.
 func upgradeRequired(c *fiber.Ctx) error {
-	p := rest.Problem{Type: "/problems/upgrade-required", Title: "Upgrade required", Status: fiber.StatusUpgradeRequired,
-		Detail:   "this endpoint speaks websocket: send Connection: Upgrade and Upgrade: websocket",
-		Instance: c.Path(), RequestID: c.GetRespHeader(fiber.HeaderXRequestID)}
 	c.Set(fiber.HeaderUpgrade, "websocket")
 	c.Set(fiber.HeaderConnection, "Upgrade")
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
+	return problemjson.Write(c, rest.Problem{Type: "/problems/upgrade-required", Title: "Upgrade required",
+		Status: fiber.StatusUpgradeRequired, Detail: "this endpoint speaks websocket: send Connection: Upgrade and Upgrade: websocket"})
 }
 
 // serve runs one connection: it attaches a client, starts its writer and reads until the

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aidacrm/aida/api/rest"
+	"github.com/aidacrm/aida/edge/problemjson"
 )
 
 // Default connection limits of WithConnectionLimits.
@@ -77,11 +78,6 @@ func (l *connLimits) counts(who string) (int, int) {
 // tooMany answers an upgrade over a connection limit.
 func tooMany(c *fiber.Ctx, why string) error {
 	c.Set(fiber.HeaderRetryAfter, "5")
-	p := rest.Problem{Type: "/problems/too-many-connections", Title: "Too many live connections", Status: fiber.StatusTooManyRequests,
-		Detail: why, Instance: c.Path(), RequestID: c.GetRespHeader(fiber.HeaderXRequestID)}
-	if err := c.Status(p.Status).JSON(p); err != nil {
-		return fmt.Errorf("write problem: %w", err)
-	}
-	c.Set(fiber.HeaderContentType, rest.ProblemContentType)
-	return nil
+	return problemjson.Write(c, rest.Problem{Type: "/problems/too-many-connections", Title: "Too many live connections",
+		Status: fiber.StatusTooManyRequests, Detail: why})
 }
