@@ -80,9 +80,9 @@ type Profile struct {
 
 // Plan builds the onboarding plan of profile p starting at now (reference §4.7). The template is
 // enterprise for a deal above 50 000, else self_service for a technical lead (source api,
-// developer_portal or github), else the requested one (standard when empty). Milestone i (from 1)
-// of n falls due at now + i × days / n days, so the last one ends the plan; the first two have
-// high priority. Customizations and success criteria follow the reference's profile rules.
+// developer_portal or github), else the requested one (standard when empty). Milestone i (from 0)
+// of n falls due at now + ⌊i × days / n⌋ days, as in the reference: the first at once, the
+// last one step before the plan's end (0/7/15/22 of 30 days); the first two have high priority. Customizations and success criteria follow the reference's profile rules.
 func Plan(p Profile, requested string, now time.Time) (*aidapb.Onboarding, error) {
 	if requested == "" {
 		requested = TemplateStandard
@@ -121,7 +121,7 @@ func Plan(p Profile, requested string, now time.Time) (*aidapb.Onboarding, error
 		o.Requested = requested
 	}
 	for i, m := range t.Milestones {
-		due := now.Add(time.Duration((i+1)*t.Days/len(t.Milestones)) * 24 * time.Hour)
+		due := now.Add(time.Duration(i*t.Days/len(t.Milestones)) * 24 * time.Hour)
 		priority := "medium"
 		if i < 2 {
 			priority = "high"

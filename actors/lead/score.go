@@ -341,17 +341,26 @@ func sourceQuality(l *aidapb.Lead) dimension {
 // demographicFit is the demographic_fit dimension: 500; +100 for an address under .com, .org
 // or .net; −100 for a free mailbox, else +200 for a domain with a dot; +100 for first and last
 // name; +200 for a company of more than 2 characters; clamped to 0..1000.
+//
+// A throwaway address (test@, example.com …) gets no domain points at all: the reference would
+// give example.com +300 as a company domain while ai_semantic calls the same address throwaway,
+// and one email is judged one way (docs/decisions.md §30).
 func demographicFit(l *aidapb.Lead) dimension {
 	t := tally{score: 500}
 	t.note("base 500")
 	_, domain := emailParts(l.GetEmail())
+	if l.GetEmail() != "" && throwaway(l.GetEmail()) {
+		t.note("throwaway address, no domain points")
+		domain = ""
+	}
 	for _, tld := range []string{".com", ".org", ".net"} {
-		if strings.HasSuffix(domain, tld) {
+		if domain != "" && strings.HasSuffix(domain, tld) {
 			t.add(100, "%s +100", tld)
 			break
 		}
 	}
 	switch {
+	case domain == "":
 	case freeMail(domain):
 		t.add(-100, "free mailbox %s −100", domain)
 	case strings.Contains(domain, "."):
@@ -367,17 +376,19 @@ func demographicFit(l *aidapb.Lead) dimension {
 }
 
 // behavioralIntent is the behavioral_intent dimension: 500; +300 when utm campaign, term or
-// content mention buy, purchase, demo, trial, pricing or quote, else +100 for learn, guide,
-// how, solution or product; +300 for source demo_request, pricing_page or contact_sales, +100
-// for newsletter, blog or content_download; +200 when custom fields mention budget, timeline or
-// decision; capped at 1000.
+// content mention buy, purchase, demo, trial, pricing or quote, and +100 (as well, as the
+// reference adds them independently) when they mention learn, guide, how, solution or product;
+// +300 for source demo_request, pricing_page or contact_sales, +100 for newsletter, blog or
+// content_download; +200 when custom fields mention budget, timeline or decision; capped at
+// 1000.
 func behavioralIntent(l *aidapb.Lead) dimension {
 	t := tally{score: 500}
 	t.note("base 500")
 	utm := utmIntentWords(l)
 	if k, ok := mentions(utm, highIntentWords()); ok {
 		t.add(300, "utm says %q +300", k)
-	} else if k, ok := mentions(utm, mediumIntentWords()); ok {
+	}
+	if k, ok := mentions(utm, mediumIntentWords()); ok {
 		t.add(100, "utm says %q +100", k)
 	}
 	switch src := l.GetSource(); {
