@@ -43,7 +43,7 @@ func Decide(s *aidapb.Account, cmd *aidapb.Command, now time.Time) ([]*aidapb.Ev
 	case *aidapb.Command_AttachDeal:
 		return decideAttach(s, body.AttachDeal, now)
 	case *aidapb.Command_StartOnboarding:
-		return startOnboarding(s, body.StartOnboarding)
+		return startOnboarding(s, body.StartOnboarding, now)
 	case *aidapb.Command_CompleteMilestone:
 		actor := cmd.GetActor()
 		if actor == "" {

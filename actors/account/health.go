@@ -64,10 +64,16 @@ func (r ratio) floor() int64 { return r.num / r.den }
 // a total deal value above 100 000, above 25 000, above 5 000, or less (amounts are summed
 // whatever their currency); growth is 800 with more than one deal, else 500.
 //
+// A customer just won has the reference's initial health instead (initialHealth) until its
+// first contact or the end of its onboarding plan.
+//
 // The score is the weighted mean, computed exactly and truncated to a thousandth, so a
 // category read from the score is the category of the exact mean; category and churn rules
 // compare the exact mean.
 func ComputeHealth(a *aidapb.Account, now time.Time) *aidapb.Health {
+	if h, ok := initialHealth(a, now); ok {
+		return h
+	}
 	deals := a.GetDeals()
 	total := int64(len(deals))
 	var won int64

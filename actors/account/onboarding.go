@@ -82,7 +82,8 @@ type Profile struct {
 // enterprise for a deal above 50 000, else self_service for a technical lead (source api,
 // developer_portal or github), else the requested one (standard when empty). Milestone i (from 0)
 // of n falls due at now + ⌊i × days / n⌋ days, as in the reference: the first at once, the
-// last one step before the plan's end (0/7/15/22 of 30 days); the first two have high priority. Customizations and success criteria follow the reference's profile rules.
+// last one step before the plan's end (0/7/15/22 of 30 days); the first two have high
+// priority. Customizations and success criteria follow the reference's profile rules.
 func Plan(p Profile, requested string, now time.Time) (*aidapb.Onboarding, error) {
 	if requested == "" {
 		requested = TemplateStandard
@@ -169,7 +170,9 @@ func sophistication(source string) string {
 	return "low"
 }
 
-func startOnboarding(s *aidapb.Account, c *aidapb.StartOnboarding) ([]*aidapb.Event, error) {
+// startOnboarding starts plan c on account s at now: the plan, the lifecycle back to onboarding
+// after churn, the customer's initial health (initialHealth) and a reminder per milestone.
+func startOnboarding(s *aidapb.Account, c *aidapb.StartOnboarding, now time.Time) ([]*aidapb.Event, error) {
 	var bad fault.Fields
 	plan := c.GetPlan()
 	why := record.Text(&bad, "reason", c.GetReason(), record.MaxReason)
@@ -218,6 +221,15 @@ func startOnboarding(s *aidapb.Account, c *aidapb.StartOnboarding) ([]*aidapb.Ev
 	if s.GetLifecycle() == Churned {
 		events = append(events, &aidapb.Event{Type: TypeLifecycleChanged, Data: &aidapb.Event_AccountLifecycleChanged{
 			AccountLifecycleChanged: &aidapb.AccountLifecycleChanged{From: Churned, To: Onboarding, Reason: why}}})
+	}
+	if o.StartedAt == nil {
+		o.StartedAt = timestamppb.New(now)
+	}
+	next := proto.Clone(s).(*aidapb.Account)
+	next.Onboarding = o
+	if h := ComputeHealth(next, now); h.GetScore() != s.GetHealth().GetScore() || h.GetCategory() != s.GetHealth().GetCategory() {
+		events = append(events, &aidapb.Event{Type: TypeHealthChanged, Data: &aidapb.Event_AccountHealthChanged{
+			AccountHealthChanged: &aidapb.AccountHealthChanged{Health: h, FromCategory: s.GetHealth().GetCategory()}}})
 	}
 	for _, m := range o.GetMilestones() {
 		events = append(events, &aidapb.Event{Type: "crm.account.reminder_set", Data: &aidapb.Event_ReminderSet{ReminderSet: &aidapb.ReminderSet{

@@ -199,7 +199,7 @@ func TestStartOnboarding(t *testing.T) {
 	plan := mustPlan(t, account.Profile{DealID: "deal-1", DealValue: "10000"}, "")
 	s := acme(t)
 	s, evs := shellStep(t, s, startCmd(plan), t0)
-	want := []string{account.TypeOnboardingStarted}
+	want := []string{account.TypeOnboardingStarted, account.TypeHealthChanged}
 	for range plan.GetMilestones() {
 		want = append(want, "crm.account.reminder_set")
 	}
@@ -209,8 +209,11 @@ func TestStartOnboarding(t *testing.T) {
 	if !proto.Equal(s.GetOnboarding(), plan) || s.GetLifecycle() != account.Onboarding {
 		t.Errorf("onboarding %v, lifecycle %s; want %v", s.GetOnboarding(), s.GetLifecycle(), plan)
 	}
+	if h := s.GetHealth(); h.GetScore() != 700 || h.GetCategory() != account.Good {
+		t.Errorf("health %d %s, want the initial 700 good", h.GetScore(), h.GetCategory())
+	}
 	for i, m := range plan.GetMilestones() {
-		rs := evs[i+1].GetReminderSet()
+		rs := evs[i+2].GetReminderSet()
 		if rs.GetName() != account.MilestonePrefix+m.GetName() || !proto.Equal(rs.GetDueAt(), m.GetDueAt()) {
 			t.Errorf("reminder %v, want milestone.%s due %v", rs, m.GetName(), m.GetDueAt().AsTime())
 		}
