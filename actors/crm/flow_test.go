@@ -114,11 +114,20 @@ func TestConvertAndAccountFromWonDeal(t *testing.T) {
 	if d.GetLeadId() != l.GetId() || d.GetStage() != "qualified" || d.GetValue() != value || d.GetCompany() != "Analytical Engines Ltd" {
 		t.Fatalf("deal from lead = %v", d)
 	}
+	// Its probability is the reference's for a converted lead, not the qualified stage's 25.
+	lr, err := env.gateway.Get(ctx, lead.Kind, l.GetId())
+	if err != nil {
+		t.Fatal(err)
+	}
+	intent, urgency, fit := lead.DealSignals(lr.GetLead())
+	if p := deal.ConvertedProbability(deal.Signals{Intent: intent, Urgency: urgency, Fit: fit}); d.GetProbability() != p || p == 25 {
+		t.Errorf("converted deal's probability %d, want %d (not the stage's 25)", d.GetProbability(), p)
+	}
 	again, err := env.gateway.Convert(ctx, l.GetId(), &aidapb.Command{})
-	if err != nil || again.GetId() != d.GetId() {
+	if err != nil || again.GetId() != d.GetId() || again.GetProbability() != d.GetProbability() {
 		t.Fatalf("converting again = %v, %v; want the same deal", again.GetId(), err)
 	}
-	lr, err := env.gateway.Send(ctx, lead.Kind, l.GetId(), get())
+	lr, err = env.gateway.Send(ctx, lead.Kind, l.GetId(), get())
 	if err != nil || lr.GetLead().GetStatus() != "converted" || lr.GetLead().GetDealId() != d.GetId() {
 		t.Fatalf("lead after convert = %v, %v", lr.GetLead(), err)
 	}
@@ -213,8 +222,9 @@ func TestFlowsLeaveTheCommand(t *testing.T) {
 		}
 		return err
 	})
+	// onboarding_started, health_changed (the initial health) and a reminder per milestone.
 	again, err := env.gateway.StartOnboarding(ctx, a.GetId(), start)
-	if err != nil || again.GetAccount().GetVersion() != a.GetVersion()+1+int64(len(again.GetAccount().GetOnboarding().GetMilestones())) {
+	if err != nil || again.GetAccount().GetVersion() != a.GetVersion()+2+int64(len(again.GetAccount().GetOnboarding().GetMilestones())) {
 		t.Fatalf("starting again from the same deal = %v, %v; want no change", again.GetAccount(), err)
 	}
 }
