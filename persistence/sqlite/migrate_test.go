@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/aidacrm/aida/persistence/memory"
 )
 
 // TestMigrateFillsLevel: migration 00003 reads the autonomy level of the snapshots stored
@@ -59,5 +61,55 @@ func TestMigrateFillsLevel(t *testing.T) {
 	ts, err := s.Aggregate(t.Context(), "lead")
 	if err != nil || len(ts) != 3 || ts[2].Level != 4 || ts[2].Amount != "10.50" {
 		t.Fatalf("aggregate after migration: %+v, %v", ts, err)
+	}
+}
+
+// TestMigrateMemoryDownUp: migration 00006 (the memory table) goes down and up again; Open
+// migrates a database at 00005 up to a working memory.
+func TestMigrateMemoryDownUp(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aida.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	m := NewMemory(s, memory.Lexical(0))
+	if err := m.Remember(t.Context(), memory.Item{Kind: "lead", ID: "l1", Text: "asked about pricing"}); err != nil {
+		t.Fatalf("remember: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, config{busyTimeout: 5e9}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, dir, goose.WithDisableGlobalRegistry(true),
+		goose.WithSlog(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(t.Context(), 5); err != nil {
+		t.Fatalf("down to 5: %v", err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'memory'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("after down: %d memory tables (%v), want 0", n, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	hits, err := NewMemory(s, memory.Lexical(0)).Recall(t.Context(), "lead", "l1", "pricing", 5)
+	if err != nil || len(hits) != 0 {
+		t.Fatalf("recall after down and up: %+v, %v; want an empty memory", hits, err)
 	}
 }
