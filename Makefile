@@ -58,6 +58,8 @@ skipped:
 		missing="$$missing\n  the dashboard's browser tests: Chromium is not installed (apt-get install chromium)"; \
 	{ { command -v initdb && command -v pg_ctl; } || ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || \
 		missing="$$missing\n  the PostgreSQL tests: initdb and pg_ctl are not installed (apt-get install postgresql)"; \
+	test -x tools/chroma/node_modules/.bin/chroma || \
+		missing="$$missing\n  the Chroma memory tests: the Chroma server is not installed (cd tools/chroma && npm ci)"; \
 	if [ -n "$$missing" ]; then printf "make test: these tests were SKIPPED, not run:$$missing\n"; \
 	else echo "make test: no test skipped for a missing tool"; fi
 
