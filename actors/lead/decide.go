@@ -35,7 +35,7 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return capture(cmd.GetId(), b.CaptureLead, now)
 	case *aidapb.Command_UpdateLead, *aidapb.Command_ChangeLeadStatus, *aidapb.Command_ArchiveLead,
 		*aidapb.Command_RestoreLead, *aidapb.Command_ConvertLead, *aidapb.Command_StartSequence,
-		*aidapb.Command_AdvanceSequence, *aidapb.Command_StopSequence:
+		*aidapb.Command_AdvanceSequence, *aidapb.Command_StopSequence, *aidapb.Command_AssessLead:
 		if s == nil {
 			return nil, fault.New(fault.NotFound, "lead not found")
 		}
@@ -62,6 +62,8 @@ func Decide(s *aidapb.Lead, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event
 		return startSequence(s, b.StartSequence, cmd.GetActor(), now)
 	case *aidapb.Command_AdvanceSequence:
 		return advanceSequence(s, b.AdvanceSequence, cmd.GetActor())
+	case *aidapb.Command_AssessLead:
+		return assess(s, b.AssessLead, now)
 	case *aidapb.Command_StopSequence:
 		var bad fault.Fields
 		why := record.Text(&bad, "reason", b.StopSequence.GetReason(), record.MaxReason)
@@ -113,9 +115,14 @@ func capture(id string, c *aidapb.CaptureLead, now time.Time) ([]*aidapb.Event, 
 	}, nil
 }
 
-// qualified returns the LeadQualified event for l as it stands.
+// qualified returns the LeadQualified event for l as it stands: with the model's ai_semantic
+// dimension when the lead has an assessment, else the offline brain's.
 func qualified(l *aidapb.Lead, now time.Time) *aidapb.Event {
-	q := Qualify(l, l.GetAutonomyLevel(), nil, now)
+	var ai *AIScore
+	if a := l.GetAiAssessment(); a != nil {
+		ai = &AIScore{Score: a.GetScore(), Model: a.GetModel(), Reason: a.GetReason()}
+	}
+	q := Qualify(l, l.GetAutonomyLevel(), ai, now)
 	return &aidapb.Event{Type: TypeQualified, Data: &aidapb.Event_LeadQualified{LeadQualified: &aidapb.LeadQualified{
 		Qualification: q,
 		NextActions:   NextActions(q, l.GetSource(), l.GetAutonomyLevel()),

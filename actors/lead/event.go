@@ -14,6 +14,7 @@ const (
 	TypeRestored        = "crm.lead.restored"
 	TypeConverted       = "crm.lead.converted"
 	TypeQualified       = "crm.lead.qualified"
+	TypeAssessed        = "crm.lead.assessed"
 	TypeAutonomyChanged = record.TypeAutonomyChanged
 	TypeNoteAdded       = "crm.lead.note_added"
 )

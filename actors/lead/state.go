@@ -49,6 +49,8 @@ func applyChange(s *aidapb.Lead, e *aidapb.Event) bool {
 	case *aidapb.Event_LeadConverted:
 		s.Status = StatusConverted
 		s.DealId = d.LeadConverted.GetDealId()
+	case *aidapb.Event_LeadAssessed:
+		s.AiAssessment = clone(d.LeadAssessed.GetAssessment())
 	case *aidapb.Event_LeadQualified:
 		s.Qualification = clone(d.LeadQualified.GetQualification())
 		s.NextActions = nil

@@ -38,12 +38,13 @@ func (t Traits) Entity() Entity {
 }
 
 // IsShared reports whether cmd is one every kind takes the same way: get, set_autonomy,
-// add_note, the work commands (IsWork), record_signal and the reminder commands. The entity
+// add_note, the work commands (IsWork), record_signal, record_ai_call and the reminder commands. The entity
 // shell decides these for every kind; a kind's Decide never sees them.
 func IsShared(cmd *aidapb.Command) bool {
 	switch cmd.GetBody().(type) {
 	case *aidapb.Command_Get, *aidapb.Command_SetAutonomy, *aidapb.Command_AddNote, *aidapb.Command_RecordSignal,
-		*aidapb.Command_ScheduleReminder, *aidapb.Command_CancelReminder, *aidapb.Command_FireReminder:
+		*aidapb.Command_ScheduleReminder, *aidapb.Command_CancelReminder, *aidapb.Command_FireReminder,
+		*aidapb.Command_RecordAiCall:
 		return true
 	}
 	return IsWork(cmd)
@@ -71,6 +72,8 @@ func Decide(t Traits, cmd *aidapb.Command, now time.Time) ([]*aidapb.Event, erro
 		return DecideReminder(t.Kind, *t.Reminders, cmd)
 	case *aidapb.Command_FireReminder:
 		return []*aidapb.Event{Fired(t.Kind, b.FireReminder)}, nil
+	case *aidapb.Command_RecordAiCall:
+		return DecideAICall(t.Kind, b.RecordAiCall.GetCall())
 	}
 	return nil, fault.New(fault.Internal, "%s is not a command every kind takes", CommandName(cmd))
 }
@@ -90,6 +93,7 @@ func Apply(e *aidapb.Event, t Traits) bool {
 		ApplySignal(e, t.Engagement)
 	case *aidapb.Event_ReminderSet, *aidapb.Event_ReminderCancelled, *aidapb.Event_ReminderFired:
 		ApplyReminder(e, t.Reminders)
+	case *aidapb.Event_AiCalled: // journaled; the state keeps nothing of it
 	default:
 		if !ApplyWork(e, t.Work) {
 			return false

@@ -90,7 +90,7 @@ func (x Error_Code) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Error_Code.Descriptor instead.
 func (Error_Code) EnumDescriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{33, 0}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{35, 0}
 }
 
 // Command is what an entity actor receives: one body, who asked, and a request ID for tracing.
@@ -112,6 +112,7 @@ type Command struct {
 	//	*Command_ScheduleReminder
 	//	*Command_CancelReminder
 	//	*Command_FireReminder
+	//	*Command_RecordAiCall
 	//	*Command_CaptureLead
 	//	*Command_UpdateLead
 	//	*Command_ChangeLeadStatus
@@ -121,6 +122,7 @@ type Command struct {
 	//	*Command_StartSequence
 	//	*Command_AdvanceSequence
 	//	*Command_StopSequence
+	//	*Command_AssessLead
 	//	*Command_AddTask
 	//	*Command_CompleteTask
 	//	*Command_SetFlag
@@ -275,6 +277,15 @@ func (x *Command) GetFireReminder() *FireReminder {
 	return nil
 }
 
+func (x *Command) GetRecordAiCall() *RecordAICall {
+	if x != nil {
+		if x, ok := x.Body.(*Command_RecordAiCall); ok {
+			return x.RecordAiCall
+		}
+	}
+	return nil
+}
+
 func (x *Command) GetCaptureLead() *CaptureLead {
 	if x != nil {
 		if x, ok := x.Body.(*Command_CaptureLead); ok {
@@ -351,6 +362,15 @@ func (x *Command) GetStopSequence() *StopSequence {
 	if x != nil {
 		if x, ok := x.Body.(*Command_StopSequence); ok {
 			return x.StopSequence
+		}
+	}
+	return nil
+}
+
+func (x *Command) GetAssessLead() *AssessLead {
+	if x != nil {
+		if x, ok := x.Body.(*Command_AssessLead); ok {
+			return x.AssessLead
 		}
 	}
 	return nil
@@ -528,6 +548,10 @@ type Command_FireReminder struct {
 	FireReminder *FireReminder `protobuf:"bytes,15,opt,name=fire_reminder,json=fireReminder,proto3,oneof"`
 }
 
+type Command_RecordAiCall struct {
+	RecordAiCall *RecordAICall `protobuf:"bytes,16,opt,name=record_ai_call,json=recordAiCall,proto3,oneof"`
+}
+
 type Command_CaptureLead struct {
 	CaptureLead *CaptureLead `protobuf:"bytes,20,opt,name=capture_lead,json=captureLead,proto3,oneof"`
 }
@@ -562,6 +586,10 @@ type Command_AdvanceSequence struct {
 
 type Command_StopSequence struct {
 	StopSequence *StopSequence `protobuf:"bytes,28,opt,name=stop_sequence,json=stopSequence,proto3,oneof"`
+}
+
+type Command_AssessLead struct {
+	AssessLead *AssessLead `protobuf:"bytes,29,opt,name=assess_lead,json=assessLead,proto3,oneof"`
 }
 
 type Command_AddTask struct {
@@ -640,6 +668,8 @@ func (*Command_CancelReminder) isCommand_Body() {}
 
 func (*Command_FireReminder) isCommand_Body() {}
 
+func (*Command_RecordAiCall) isCommand_Body() {}
+
 func (*Command_CaptureLead) isCommand_Body() {}
 
 func (*Command_UpdateLead) isCommand_Body() {}
@@ -657,6 +687,8 @@ func (*Command_StartSequence) isCommand_Body() {}
 func (*Command_AdvanceSequence) isCommand_Body() {}
 
 func (*Command_StopSequence) isCommand_Body() {}
+
+func (*Command_AssessLead) isCommand_Body() {}
 
 func (*Command_AddTask) isCommand_Body() {}
 
@@ -955,6 +987,106 @@ func (x *CancelReminder) GetReason() string {
 	return ""
 }
 
+// RecordAICall journals a call to a language model made for the entity, typically one whose
+// answer was not used (the offline brain answered instead, for the reason the call gives).
+type RecordAICall struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Call          *AICall                `protobuf:"bytes,1,opt,name=call,proto3" json:"call,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordAICall) Reset() {
+	*x = RecordAICall{}
+	mi := &file_aida_v1_command_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordAICall) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordAICall) ProtoMessage() {}
+
+func (x *RecordAICall) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordAICall.ProtoReflect.Descriptor instead.
+func (*RecordAICall) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RecordAICall) GetCall() *AICall {
+	if x != nil {
+		return x.Call
+	}
+	return nil
+}
+
+// AssessLead is the model's reading of a lead (the ai_semantic dimension) coming back from the
+// AI workers: the lead re-qualifies with it and journals the call.
+type AssessLead struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Assessment    *Assessment            `protobuf:"bytes,1,opt,name=assessment,proto3" json:"assessment,omitempty"`
+	Call          *AICall                `protobuf:"bytes,2,opt,name=call,proto3" json:"call,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssessLead) Reset() {
+	*x = AssessLead{}
+	mi := &file_aida_v1_command_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssessLead) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssessLead) ProtoMessage() {}
+
+func (x *AssessLead) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_command_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssessLead.ProtoReflect.Descriptor instead.
+func (*AssessLead) Descriptor() ([]byte, []int) {
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *AssessLead) GetAssessment() *Assessment {
+	if x != nil {
+		return x.Assessment
+	}
+	return nil
+}
+
+func (x *AssessLead) GetCall() *AICall {
+	if x != nil {
+		return x.Call
+	}
+	return nil
+}
+
 // FireReminder is the scheduler delivering a due reminder; token tells which setting it is.
 type FireReminder struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -968,7 +1100,7 @@ type FireReminder struct {
 
 func (x *FireReminder) Reset() {
 	*x = FireReminder{}
-	mi := &file_aida_v1_command_proto_msgTypes[6]
+	mi := &file_aida_v1_command_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -980,7 +1112,7 @@ func (x *FireReminder) String() string {
 func (*FireReminder) ProtoMessage() {}
 
 func (x *FireReminder) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[6]
+	mi := &file_aida_v1_command_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -993,7 +1125,7 @@ func (x *FireReminder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FireReminder.ProtoReflect.Descriptor instead.
 func (*FireReminder) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{6}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *FireReminder) GetName() string {
@@ -1044,7 +1176,7 @@ type CaptureLead struct {
 
 func (x *CaptureLead) Reset() {
 	*x = CaptureLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[7]
+	mi := &file_aida_v1_command_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1056,7 +1188,7 @@ func (x *CaptureLead) String() string {
 func (*CaptureLead) ProtoMessage() {}
 
 func (x *CaptureLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[7]
+	mi := &file_aida_v1_command_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1069,7 +1201,7 @@ func (x *CaptureLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaptureLead.ProtoReflect.Descriptor instead.
 func (*CaptureLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{7}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CaptureLead) GetEmail() string {
@@ -1168,7 +1300,7 @@ type UpdateLead struct {
 
 func (x *UpdateLead) Reset() {
 	*x = UpdateLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[8]
+	mi := &file_aida_v1_command_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1180,7 +1312,7 @@ func (x *UpdateLead) String() string {
 func (*UpdateLead) ProtoMessage() {}
 
 func (x *UpdateLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[8]
+	mi := &file_aida_v1_command_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1193,7 +1325,7 @@ func (x *UpdateLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateLead.ProtoReflect.Descriptor instead.
 func (*UpdateLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{8}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateLead) GetEmail() string {
@@ -1277,7 +1409,7 @@ type ChangeLeadStatus struct {
 
 func (x *ChangeLeadStatus) Reset() {
 	*x = ChangeLeadStatus{}
-	mi := &file_aida_v1_command_proto_msgTypes[9]
+	mi := &file_aida_v1_command_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1289,7 +1421,7 @@ func (x *ChangeLeadStatus) String() string {
 func (*ChangeLeadStatus) ProtoMessage() {}
 
 func (x *ChangeLeadStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[9]
+	mi := &file_aida_v1_command_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1302,7 +1434,7 @@ func (x *ChangeLeadStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeLeadStatus.ProtoReflect.Descriptor instead.
 func (*ChangeLeadStatus) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{9}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ChangeLeadStatus) GetStatus() string {
@@ -1329,7 +1461,7 @@ type ArchiveLead struct {
 
 func (x *ArchiveLead) Reset() {
 	*x = ArchiveLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[10]
+	mi := &file_aida_v1_command_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1341,7 +1473,7 @@ func (x *ArchiveLead) String() string {
 func (*ArchiveLead) ProtoMessage() {}
 
 func (x *ArchiveLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[10]
+	mi := &file_aida_v1_command_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1354,7 +1486,7 @@ func (x *ArchiveLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveLead.ProtoReflect.Descriptor instead.
 func (*ArchiveLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{10}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ArchiveLead) GetReason() string {
@@ -1373,7 +1505,7 @@ type RestoreLead struct {
 
 func (x *RestoreLead) Reset() {
 	*x = RestoreLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[11]
+	mi := &file_aida_v1_command_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1385,7 +1517,7 @@ func (x *RestoreLead) String() string {
 func (*RestoreLead) ProtoMessage() {}
 
 func (x *RestoreLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[11]
+	mi := &file_aida_v1_command_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1398,7 +1530,7 @@ func (x *RestoreLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreLead.ProtoReflect.Descriptor instead.
 func (*RestoreLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{11}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{13}
 }
 
 // ConvertLead marks a qualified lead converted into the deal with deal_id.
@@ -1411,7 +1543,7 @@ type ConvertLead struct {
 
 func (x *ConvertLead) Reset() {
 	*x = ConvertLead{}
-	mi := &file_aida_v1_command_proto_msgTypes[12]
+	mi := &file_aida_v1_command_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1423,7 +1555,7 @@ func (x *ConvertLead) String() string {
 func (*ConvertLead) ProtoMessage() {}
 
 func (x *ConvertLead) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[12]
+	mi := &file_aida_v1_command_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1436,7 +1568,7 @@ func (x *ConvertLead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConvertLead.ProtoReflect.Descriptor instead.
 func (*ConvertLead) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{12}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ConvertLead) GetDealId() string {
@@ -1466,7 +1598,7 @@ type CreateDeal struct {
 
 func (x *CreateDeal) Reset() {
 	*x = CreateDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[13]
+	mi := &file_aida_v1_command_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1610,7 @@ func (x *CreateDeal) String() string {
 func (*CreateDeal) ProtoMessage() {}
 
 func (x *CreateDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[13]
+	mi := &file_aida_v1_command_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1623,7 @@ func (x *CreateDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeal.ProtoReflect.Descriptor instead.
 func (*CreateDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{13}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateDeal) GetTitle() string {
@@ -1588,7 +1720,7 @@ type UpdateDeal struct {
 
 func (x *UpdateDeal) Reset() {
 	*x = UpdateDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[14]
+	mi := &file_aida_v1_command_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1600,7 +1732,7 @@ func (x *UpdateDeal) String() string {
 func (*UpdateDeal) ProtoMessage() {}
 
 func (x *UpdateDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[14]
+	mi := &file_aida_v1_command_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1613,7 +1745,7 @@ func (x *UpdateDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDeal.ProtoReflect.Descriptor instead.
 func (*UpdateDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{14}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UpdateDeal) GetTitle() string {
@@ -1683,7 +1815,7 @@ type ChangeDealStage struct {
 
 func (x *ChangeDealStage) Reset() {
 	*x = ChangeDealStage{}
-	mi := &file_aida_v1_command_proto_msgTypes[15]
+	mi := &file_aida_v1_command_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1695,7 +1827,7 @@ func (x *ChangeDealStage) String() string {
 func (*ChangeDealStage) ProtoMessage() {}
 
 func (x *ChangeDealStage) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[15]
+	mi := &file_aida_v1_command_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1708,7 +1840,7 @@ func (x *ChangeDealStage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeDealStage.ProtoReflect.Descriptor instead.
 func (*ChangeDealStage) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{15}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ChangeDealStage) GetStage() string {
@@ -1739,7 +1871,7 @@ type CreateAccount struct {
 
 func (x *CreateAccount) Reset() {
 	*x = CreateAccount{}
-	mi := &file_aida_v1_command_proto_msgTypes[16]
+	mi := &file_aida_v1_command_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1751,7 +1883,7 @@ func (x *CreateAccount) String() string {
 func (*CreateAccount) ProtoMessage() {}
 
 func (x *CreateAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[16]
+	mi := &file_aida_v1_command_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1764,7 +1896,7 @@ func (x *CreateAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccount.ProtoReflect.Descriptor instead.
 func (*CreateAccount) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{16}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreateAccount) GetName() string {
@@ -1816,7 +1948,7 @@ type UpdateAccount struct {
 
 func (x *UpdateAccount) Reset() {
 	*x = UpdateAccount{}
-	mi := &file_aida_v1_command_proto_msgTypes[17]
+	mi := &file_aida_v1_command_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1828,7 +1960,7 @@ func (x *UpdateAccount) String() string {
 func (*UpdateAccount) ProtoMessage() {}
 
 func (x *UpdateAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[17]
+	mi := &file_aida_v1_command_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1841,7 +1973,7 @@ func (x *UpdateAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAccount.ProtoReflect.Descriptor instead.
 func (*UpdateAccount) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{17}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateAccount) GetName() string {
@@ -1889,7 +2021,7 @@ type AttachDeal struct {
 
 func (x *AttachDeal) Reset() {
 	*x = AttachDeal{}
-	mi := &file_aida_v1_command_proto_msgTypes[18]
+	mi := &file_aida_v1_command_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2033,7 @@ func (x *AttachDeal) String() string {
 func (*AttachDeal) ProtoMessage() {}
 
 func (x *AttachDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[18]
+	mi := &file_aida_v1_command_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2046,7 @@ func (x *AttachDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachDeal.ProtoReflect.Descriptor instead.
 func (*AttachDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{18}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AttachDeal) GetDeal() *AccountDeal {
@@ -1938,7 +2070,7 @@ type AddTask struct {
 
 func (x *AddTask) Reset() {
 	*x = AddTask{}
-	mi := &file_aida_v1_command_proto_msgTypes[19]
+	mi := &file_aida_v1_command_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1950,7 +2082,7 @@ func (x *AddTask) String() string {
 func (*AddTask) ProtoMessage() {}
 
 func (x *AddTask) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[19]
+	mi := &file_aida_v1_command_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1963,7 +2095,7 @@ func (x *AddTask) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTask.ProtoReflect.Descriptor instead.
 func (*AddTask) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{19}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AddTask) GetTitle() string {
@@ -2012,7 +2144,7 @@ type CompleteTask struct {
 
 func (x *CompleteTask) Reset() {
 	*x = CompleteTask{}
-	mi := &file_aida_v1_command_proto_msgTypes[20]
+	mi := &file_aida_v1_command_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2024,7 +2156,7 @@ func (x *CompleteTask) String() string {
 func (*CompleteTask) ProtoMessage() {}
 
 func (x *CompleteTask) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[20]
+	mi := &file_aida_v1_command_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2037,7 +2169,7 @@ func (x *CompleteTask) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTask.ProtoReflect.Descriptor instead.
 func (*CompleteTask) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{20}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CompleteTask) GetTaskId() string {
@@ -2065,7 +2197,7 @@ type SetFlag struct {
 
 func (x *SetFlag) Reset() {
 	*x = SetFlag{}
-	mi := &file_aida_v1_command_proto_msgTypes[21]
+	mi := &file_aida_v1_command_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2077,7 +2209,7 @@ func (x *SetFlag) String() string {
 func (*SetFlag) ProtoMessage() {}
 
 func (x *SetFlag) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[21]
+	mi := &file_aida_v1_command_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2090,7 +2222,7 @@ func (x *SetFlag) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetFlag.ProtoReflect.Descriptor instead.
 func (*SetFlag) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{21}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SetFlag) GetName() string {
@@ -2118,7 +2250,7 @@ type ClearFlag struct {
 
 func (x *ClearFlag) Reset() {
 	*x = ClearFlag{}
-	mi := &file_aida_v1_command_proto_msgTypes[22]
+	mi := &file_aida_v1_command_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2130,7 +2262,7 @@ func (x *ClearFlag) String() string {
 func (*ClearFlag) ProtoMessage() {}
 
 func (x *ClearFlag) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[22]
+	mi := &file_aida_v1_command_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2143,7 +2275,7 @@ func (x *ClearFlag) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClearFlag.ProtoReflect.Descriptor instead.
 func (*ClearFlag) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{22}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ClearFlag) GetName() string {
@@ -2175,7 +2307,7 @@ type DraftMessage struct {
 
 func (x *DraftMessage) Reset() {
 	*x = DraftMessage{}
-	mi := &file_aida_v1_command_proto_msgTypes[23]
+	mi := &file_aida_v1_command_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2187,7 +2319,7 @@ func (x *DraftMessage) String() string {
 func (*DraftMessage) ProtoMessage() {}
 
 func (x *DraftMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[23]
+	mi := &file_aida_v1_command_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2200,7 +2332,7 @@ func (x *DraftMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftMessage.ProtoReflect.Descriptor instead.
 func (*DraftMessage) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{23}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DraftMessage) GetChannel() string {
@@ -2259,7 +2391,7 @@ type DecideDraft struct {
 
 func (x *DecideDraft) Reset() {
 	*x = DecideDraft{}
-	mi := &file_aida_v1_command_proto_msgTypes[24]
+	mi := &file_aida_v1_command_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2271,7 +2403,7 @@ func (x *DecideDraft) String() string {
 func (*DecideDraft) ProtoMessage() {}
 
 func (x *DecideDraft) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[24]
+	mi := &file_aida_v1_command_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2284,7 +2416,7 @@ func (x *DecideDraft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideDraft.ProtoReflect.Descriptor instead.
 func (*DecideDraft) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{24}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DecideDraft) GetDraftId() string {
@@ -2324,7 +2456,7 @@ type RecordSignal struct {
 
 func (x *RecordSignal) Reset() {
 	*x = RecordSignal{}
-	mi := &file_aida_v1_command_proto_msgTypes[25]
+	mi := &file_aida_v1_command_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2336,7 +2468,7 @@ func (x *RecordSignal) String() string {
 func (*RecordSignal) ProtoMessage() {}
 
 func (x *RecordSignal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[25]
+	mi := &file_aida_v1_command_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2349,7 +2481,7 @@ func (x *RecordSignal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordSignal.ProtoReflect.Descriptor instead.
 func (*RecordSignal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{25}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RecordSignal) GetSignalId() string {
@@ -2410,7 +2542,7 @@ type StartSequence struct {
 
 func (x *StartSequence) Reset() {
 	*x = StartSequence{}
-	mi := &file_aida_v1_command_proto_msgTypes[26]
+	mi := &file_aida_v1_command_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2422,7 +2554,7 @@ func (x *StartSequence) String() string {
 func (*StartSequence) ProtoMessage() {}
 
 func (x *StartSequence) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[26]
+	mi := &file_aida_v1_command_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2435,7 +2567,7 @@ func (x *StartSequence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartSequence.ProtoReflect.Descriptor instead.
 func (*StartSequence) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{26}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *StartSequence) GetType() string {
@@ -2466,7 +2598,7 @@ type AdvanceSequence struct {
 
 func (x *AdvanceSequence) Reset() {
 	*x = AdvanceSequence{}
-	mi := &file_aida_v1_command_proto_msgTypes[27]
+	mi := &file_aida_v1_command_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2478,7 +2610,7 @@ func (x *AdvanceSequence) String() string {
 func (*AdvanceSequence) ProtoMessage() {}
 
 func (x *AdvanceSequence) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[27]
+	mi := &file_aida_v1_command_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2491,7 +2623,7 @@ func (x *AdvanceSequence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdvanceSequence.ProtoReflect.Descriptor instead.
 func (*AdvanceSequence) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{27}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AdvanceSequence) GetSequenceId() string {
@@ -2525,7 +2657,7 @@ type StopSequence struct {
 
 func (x *StopSequence) Reset() {
 	*x = StopSequence{}
-	mi := &file_aida_v1_command_proto_msgTypes[28]
+	mi := &file_aida_v1_command_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2537,7 +2669,7 @@ func (x *StopSequence) String() string {
 func (*StopSequence) ProtoMessage() {}
 
 func (x *StopSequence) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[28]
+	mi := &file_aida_v1_command_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2550,7 +2682,7 @@ func (x *StopSequence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopSequence.ProtoReflect.Descriptor instead.
 func (*StopSequence) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{28}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *StopSequence) GetReason() string {
@@ -2572,7 +2704,7 @@ type StartOnboarding struct {
 
 func (x *StartOnboarding) Reset() {
 	*x = StartOnboarding{}
-	mi := &file_aida_v1_command_proto_msgTypes[29]
+	mi := &file_aida_v1_command_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2584,7 +2716,7 @@ func (x *StartOnboarding) String() string {
 func (*StartOnboarding) ProtoMessage() {}
 
 func (x *StartOnboarding) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[29]
+	mi := &file_aida_v1_command_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2597,7 +2729,7 @@ func (x *StartOnboarding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartOnboarding.ProtoReflect.Descriptor instead.
 func (*StartOnboarding) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{29}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *StartOnboarding) GetPlan() *Onboarding {
@@ -2625,7 +2757,7 @@ type CompleteMilestone struct {
 
 func (x *CompleteMilestone) Reset() {
 	*x = CompleteMilestone{}
-	mi := &file_aida_v1_command_proto_msgTypes[30]
+	mi := &file_aida_v1_command_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2637,7 +2769,7 @@ func (x *CompleteMilestone) String() string {
 func (*CompleteMilestone) ProtoMessage() {}
 
 func (x *CompleteMilestone) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[30]
+	mi := &file_aida_v1_command_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2650,7 +2782,7 @@ func (x *CompleteMilestone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteMilestone.ProtoReflect.Descriptor instead.
 func (*CompleteMilestone) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{30}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CompleteMilestone) GetName() string {
@@ -2678,7 +2810,7 @@ type RecomputeHealth struct {
 
 func (x *RecomputeHealth) Reset() {
 	*x = RecomputeHealth{}
-	mi := &file_aida_v1_command_proto_msgTypes[31]
+	mi := &file_aida_v1_command_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2690,7 +2822,7 @@ func (x *RecomputeHealth) String() string {
 func (*RecomputeHealth) ProtoMessage() {}
 
 func (x *RecomputeHealth) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[31]
+	mi := &file_aida_v1_command_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2703,7 +2835,7 @@ func (x *RecomputeHealth) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecomputeHealth.ProtoReflect.Descriptor instead.
 func (*RecomputeHealth) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{31}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RecomputeHealth) GetReason() string {
@@ -2731,7 +2863,7 @@ type Reply struct {
 
 func (x *Reply) Reset() {
 	*x = Reply{}
-	mi := &file_aida_v1_command_proto_msgTypes[32]
+	mi := &file_aida_v1_command_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2743,7 +2875,7 @@ func (x *Reply) String() string {
 func (*Reply) ProtoMessage() {}
 
 func (x *Reply) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[32]
+	mi := &file_aida_v1_command_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2756,7 +2888,7 @@ func (x *Reply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reply.ProtoReflect.Descriptor instead.
 func (*Reply) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{32}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Reply) GetView() isReply_View {
@@ -2848,7 +2980,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_aida_v1_command_proto_msgTypes[33]
+	mi := &file_aida_v1_command_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2860,7 +2992,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[33]
+	mi := &file_aida_v1_command_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2873,7 +3005,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{33}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Error) GetCode() Error_Code {
@@ -2908,7 +3040,7 @@ type FieldViolation struct {
 
 func (x *FieldViolation) Reset() {
 	*x = FieldViolation{}
-	mi := &file_aida_v1_command_proto_msgTypes[34]
+	mi := &file_aida_v1_command_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2920,7 +3052,7 @@ func (x *FieldViolation) String() string {
 func (*FieldViolation) ProtoMessage() {}
 
 func (x *FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_command_proto_msgTypes[34]
+	mi := &file_aida_v1_command_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2933,7 +3065,7 @@ func (x *FieldViolation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldViolation.ProtoReflect.Descriptor instead.
 func (*FieldViolation) Descriptor() ([]byte, []int) {
-	return file_aida_v1_command_proto_rawDescGZIP(), []int{34}
+	return file_aida_v1_command_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *FieldViolation) GetField() string {
@@ -2954,7 +3086,7 @@ var File_aida_v1_command_proto protoreflect.FileDescriptor
 
 const file_aida_v1_command_proto_rawDesc = "" +
 	"\n" +
-	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xa7\x10\n" +
+	"\x15aida/v1/command.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\x9e\x11\n" +
 	"\aCommand\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\tR\x05actor\x12\x1d\n" +
 	"\n" +
@@ -2970,7 +3102,8 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\badd_note\x18\f \x01(\v2\x10.aida.v1.AddNoteH\x00R\aaddNote\x12H\n" +
 	"\x11schedule_reminder\x18\r \x01(\v2\x19.aida.v1.ScheduleReminderH\x00R\x10scheduleReminder\x12B\n" +
 	"\x0fcancel_reminder\x18\x0e \x01(\v2\x17.aida.v1.CancelReminderH\x00R\x0ecancelReminder\x12<\n" +
-	"\rfire_reminder\x18\x0f \x01(\v2\x15.aida.v1.FireReminderH\x00R\ffireReminder\x129\n" +
+	"\rfire_reminder\x18\x0f \x01(\v2\x15.aida.v1.FireReminderH\x00R\ffireReminder\x12=\n" +
+	"\x0erecord_ai_call\x18\x10 \x01(\v2\x15.aida.v1.RecordAICallH\x00R\frecordAiCall\x129\n" +
 	"\fcapture_lead\x18\x14 \x01(\v2\x14.aida.v1.CaptureLeadH\x00R\vcaptureLead\x126\n" +
 	"\vupdate_lead\x18\x15 \x01(\v2\x13.aida.v1.UpdateLeadH\x00R\n" +
 	"updateLead\x12I\n" +
@@ -2980,7 +3113,9 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\fconvert_lead\x18\x19 \x01(\v2\x14.aida.v1.ConvertLeadH\x00R\vconvertLead\x12?\n" +
 	"\x0estart_sequence\x18\x1a \x01(\v2\x16.aida.v1.StartSequenceH\x00R\rstartSequence\x12E\n" +
 	"\x10advance_sequence\x18\x1b \x01(\v2\x18.aida.v1.AdvanceSequenceH\x00R\x0fadvanceSequence\x12<\n" +
-	"\rstop_sequence\x18\x1c \x01(\v2\x15.aida.v1.StopSequenceH\x00R\fstopSequence\x12-\n" +
+	"\rstop_sequence\x18\x1c \x01(\v2\x15.aida.v1.StopSequenceH\x00R\fstopSequence\x126\n" +
+	"\vassess_lead\x18\x1d \x01(\v2\x13.aida.v1.AssessLeadH\x00R\n" +
+	"assessLead\x12-\n" +
 	"\badd_task\x18\x1e \x01(\v2\x10.aida.v1.AddTaskH\x00R\aaddTask\x12<\n" +
 	"\rcomplete_task\x18\x1f \x01(\v2\x15.aida.v1.CompleteTaskH\x00R\fcompleteTask\x12-\n" +
 	"\bset_flag\x18  \x01(\v2\x10.aida.v1.SetFlagH\x00R\asetFlag\x123\n" +
@@ -3016,7 +3151,15 @@ const file_aida_v1_command_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\"<\n" +
 	"\x0eCancelReminder\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x9e\x01\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"3\n" +
+	"\fRecordAICall\x12#\n" +
+	"\x04call\x18\x01 \x01(\v2\x0f.aida.v1.AICallR\x04call\"f\n" +
+	"\n" +
+	"AssessLead\x123\n" +
+	"\n" +
+	"assessment\x18\x01 \x01(\v2\x13.aida.v1.AssessmentR\n" +
+	"assessment\x12#\n" +
+	"\x04call\x18\x02 \x01(\v2\x0f.aida.v1.AICallR\x04call\"\x9e\x01\n" +
 	"\fFireReminder\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
@@ -3221,7 +3364,7 @@ func file_aida_v1_command_proto_rawDescGZIP() []byte {
 }
 
 var file_aida_v1_command_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_aida_v1_command_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_aida_v1_command_proto_goTypes = []any{
 	(Error_Code)(0),               // 0: aida.v1.Error.Code
 	(*Command)(nil),               // 1: aida.v1.Command
@@ -3230,103 +3373,112 @@ var file_aida_v1_command_proto_goTypes = []any{
 	(*AddNote)(nil),               // 4: aida.v1.AddNote
 	(*ScheduleReminder)(nil),      // 5: aida.v1.ScheduleReminder
 	(*CancelReminder)(nil),        // 6: aida.v1.CancelReminder
-	(*FireReminder)(nil),          // 7: aida.v1.FireReminder
-	(*CaptureLead)(nil),           // 8: aida.v1.CaptureLead
-	(*UpdateLead)(nil),            // 9: aida.v1.UpdateLead
-	(*ChangeLeadStatus)(nil),      // 10: aida.v1.ChangeLeadStatus
-	(*ArchiveLead)(nil),           // 11: aida.v1.ArchiveLead
-	(*RestoreLead)(nil),           // 12: aida.v1.RestoreLead
-	(*ConvertLead)(nil),           // 13: aida.v1.ConvertLead
-	(*CreateDeal)(nil),            // 14: aida.v1.CreateDeal
-	(*UpdateDeal)(nil),            // 15: aida.v1.UpdateDeal
-	(*ChangeDealStage)(nil),       // 16: aida.v1.ChangeDealStage
-	(*CreateAccount)(nil),         // 17: aida.v1.CreateAccount
-	(*UpdateAccount)(nil),         // 18: aida.v1.UpdateAccount
-	(*AttachDeal)(nil),            // 19: aida.v1.AttachDeal
-	(*AddTask)(nil),               // 20: aida.v1.AddTask
-	(*CompleteTask)(nil),          // 21: aida.v1.CompleteTask
-	(*SetFlag)(nil),               // 22: aida.v1.SetFlag
-	(*ClearFlag)(nil),             // 23: aida.v1.ClearFlag
-	(*DraftMessage)(nil),          // 24: aida.v1.DraftMessage
-	(*DecideDraft)(nil),           // 25: aida.v1.DecideDraft
-	(*RecordSignal)(nil),          // 26: aida.v1.RecordSignal
-	(*StartSequence)(nil),         // 27: aida.v1.StartSequence
-	(*AdvanceSequence)(nil),       // 28: aida.v1.AdvanceSequence
-	(*StopSequence)(nil),          // 29: aida.v1.StopSequence
-	(*StartOnboarding)(nil),       // 30: aida.v1.StartOnboarding
-	(*CompleteMilestone)(nil),     // 31: aida.v1.CompleteMilestone
-	(*RecomputeHealth)(nil),       // 32: aida.v1.RecomputeHealth
-	(*Reply)(nil),                 // 33: aida.v1.Reply
-	(*Error)(nil),                 // 34: aida.v1.Error
-	(*FieldViolation)(nil),        // 35: aida.v1.FieldViolation
-	nil,                           // 36: aida.v1.CaptureLead.UtmEntry
-	nil,                           // 37: aida.v1.UpdateLead.UtmEntry
-	(*timestamppb.Timestamp)(nil), // 38: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),       // 39: google.protobuf.Struct
-	(*AccountDeal)(nil),           // 40: aida.v1.AccountDeal
-	(*Onboarding)(nil),            // 41: aida.v1.Onboarding
-	(*Lead)(nil),                  // 42: aida.v1.Lead
-	(*Deal)(nil),                  // 43: aida.v1.Deal
-	(*Account)(nil),               // 44: aida.v1.Account
+	(*RecordAICall)(nil),          // 7: aida.v1.RecordAICall
+	(*AssessLead)(nil),            // 8: aida.v1.AssessLead
+	(*FireReminder)(nil),          // 9: aida.v1.FireReminder
+	(*CaptureLead)(nil),           // 10: aida.v1.CaptureLead
+	(*UpdateLead)(nil),            // 11: aida.v1.UpdateLead
+	(*ChangeLeadStatus)(nil),      // 12: aida.v1.ChangeLeadStatus
+	(*ArchiveLead)(nil),           // 13: aida.v1.ArchiveLead
+	(*RestoreLead)(nil),           // 14: aida.v1.RestoreLead
+	(*ConvertLead)(nil),           // 15: aida.v1.ConvertLead
+	(*CreateDeal)(nil),            // 16: aida.v1.CreateDeal
+	(*UpdateDeal)(nil),            // 17: aida.v1.UpdateDeal
+	(*ChangeDealStage)(nil),       // 18: aida.v1.ChangeDealStage
+	(*CreateAccount)(nil),         // 19: aida.v1.CreateAccount
+	(*UpdateAccount)(nil),         // 20: aida.v1.UpdateAccount
+	(*AttachDeal)(nil),            // 21: aida.v1.AttachDeal
+	(*AddTask)(nil),               // 22: aida.v1.AddTask
+	(*CompleteTask)(nil),          // 23: aida.v1.CompleteTask
+	(*SetFlag)(nil),               // 24: aida.v1.SetFlag
+	(*ClearFlag)(nil),             // 25: aida.v1.ClearFlag
+	(*DraftMessage)(nil),          // 26: aida.v1.DraftMessage
+	(*DecideDraft)(nil),           // 27: aida.v1.DecideDraft
+	(*RecordSignal)(nil),          // 28: aida.v1.RecordSignal
+	(*StartSequence)(nil),         // 29: aida.v1.StartSequence
+	(*AdvanceSequence)(nil),       // 30: aida.v1.AdvanceSequence
+	(*StopSequence)(nil),          // 31: aida.v1.StopSequence
+	(*StartOnboarding)(nil),       // 32: aida.v1.StartOnboarding
+	(*CompleteMilestone)(nil),     // 33: aida.v1.CompleteMilestone
+	(*RecomputeHealth)(nil),       // 34: aida.v1.RecomputeHealth
+	(*Reply)(nil),                 // 35: aida.v1.Reply
+	(*Error)(nil),                 // 36: aida.v1.Error
+	(*FieldViolation)(nil),        // 37: aida.v1.FieldViolation
+	nil,                           // 38: aida.v1.CaptureLead.UtmEntry
+	nil,                           // 39: aida.v1.UpdateLead.UtmEntry
+	(*timestamppb.Timestamp)(nil), // 40: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),       // 41: google.protobuf.Struct
+	(*AICall)(nil),                // 42: aida.v1.AICall
+	(*Assessment)(nil),            // 43: aida.v1.Assessment
+	(*AccountDeal)(nil),           // 44: aida.v1.AccountDeal
+	(*Onboarding)(nil),            // 45: aida.v1.Onboarding
+	(*Lead)(nil),                  // 46: aida.v1.Lead
+	(*Deal)(nil),                  // 47: aida.v1.Deal
+	(*Account)(nil),               // 48: aida.v1.Account
 }
 var file_aida_v1_command_proto_depIdxs = []int32{
-	38, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
+	40, // 0: aida.v1.Command.deadline:type_name -> google.protobuf.Timestamp
 	2,  // 1: aida.v1.Command.get:type_name -> aida.v1.Get
 	3,  // 2: aida.v1.Command.set_autonomy:type_name -> aida.v1.SetAutonomy
 	4,  // 3: aida.v1.Command.add_note:type_name -> aida.v1.AddNote
 	5,  // 4: aida.v1.Command.schedule_reminder:type_name -> aida.v1.ScheduleReminder
 	6,  // 5: aida.v1.Command.cancel_reminder:type_name -> aida.v1.CancelReminder
-	7,  // 6: aida.v1.Command.fire_reminder:type_name -> aida.v1.FireReminder
-	8,  // 7: aida.v1.Command.capture_lead:type_name -> aida.v1.CaptureLead
-	9,  // 8: aida.v1.Command.update_lead:type_name -> aida.v1.UpdateLead
-	10, // 9: aida.v1.Command.change_lead_status:type_name -> aida.v1.ChangeLeadStatus
-	11, // 10: aida.v1.Command.archive_lead:type_name -> aida.v1.ArchiveLead
-	12, // 11: aida.v1.Command.restore_lead:type_name -> aida.v1.RestoreLead
-	13, // 12: aida.v1.Command.convert_lead:type_name -> aida.v1.ConvertLead
-	27, // 13: aida.v1.Command.start_sequence:type_name -> aida.v1.StartSequence
-	28, // 14: aida.v1.Command.advance_sequence:type_name -> aida.v1.AdvanceSequence
-	29, // 15: aida.v1.Command.stop_sequence:type_name -> aida.v1.StopSequence
-	20, // 16: aida.v1.Command.add_task:type_name -> aida.v1.AddTask
-	21, // 17: aida.v1.Command.complete_task:type_name -> aida.v1.CompleteTask
-	22, // 18: aida.v1.Command.set_flag:type_name -> aida.v1.SetFlag
-	23, // 19: aida.v1.Command.clear_flag:type_name -> aida.v1.ClearFlag
-	24, // 20: aida.v1.Command.draft_message:type_name -> aida.v1.DraftMessage
-	25, // 21: aida.v1.Command.decide_draft:type_name -> aida.v1.DecideDraft
-	26, // 22: aida.v1.Command.record_signal:type_name -> aida.v1.RecordSignal
-	14, // 23: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
-	15, // 24: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
-	16, // 25: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
-	17, // 26: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
-	18, // 27: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
-	19, // 28: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
-	30, // 29: aida.v1.Command.start_onboarding:type_name -> aida.v1.StartOnboarding
-	31, // 30: aida.v1.Command.complete_milestone:type_name -> aida.v1.CompleteMilestone
-	32, // 31: aida.v1.Command.recompute_health:type_name -> aida.v1.RecomputeHealth
-	38, // 32: aida.v1.ScheduleReminder.due_at:type_name -> google.protobuf.Timestamp
-	39, // 33: aida.v1.ScheduleReminder.payload:type_name -> google.protobuf.Struct
-	38, // 34: aida.v1.FireReminder.due_at:type_name -> google.protobuf.Timestamp
-	39, // 35: aida.v1.FireReminder.payload:type_name -> google.protobuf.Struct
-	36, // 36: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
-	39, // 37: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
-	37, // 38: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
-	39, // 39: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
-	40, // 40: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
-	40, // 41: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
-	38, // 42: aida.v1.AddTask.due_at:type_name -> google.protobuf.Timestamp
-	38, // 43: aida.v1.RecordSignal.at:type_name -> google.protobuf.Timestamp
-	24, // 44: aida.v1.AdvanceSequence.draft:type_name -> aida.v1.DraftMessage
-	41, // 45: aida.v1.StartOnboarding.plan:type_name -> aida.v1.Onboarding
-	42, // 46: aida.v1.Reply.lead:type_name -> aida.v1.Lead
-	43, // 47: aida.v1.Reply.deal:type_name -> aida.v1.Deal
-	44, // 48: aida.v1.Reply.account:type_name -> aida.v1.Account
-	34, // 49: aida.v1.Reply.error:type_name -> aida.v1.Error
-	0,  // 50: aida.v1.Error.code:type_name -> aida.v1.Error.Code
-	35, // 51: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
-	52, // [52:52] is the sub-list for method output_type
-	52, // [52:52] is the sub-list for method input_type
-	52, // [52:52] is the sub-list for extension type_name
-	52, // [52:52] is the sub-list for extension extendee
-	0,  // [0:52] is the sub-list for field type_name
+	9,  // 6: aida.v1.Command.fire_reminder:type_name -> aida.v1.FireReminder
+	7,  // 7: aida.v1.Command.record_ai_call:type_name -> aida.v1.RecordAICall
+	10, // 8: aida.v1.Command.capture_lead:type_name -> aida.v1.CaptureLead
+	11, // 9: aida.v1.Command.update_lead:type_name -> aida.v1.UpdateLead
+	12, // 10: aida.v1.Command.change_lead_status:type_name -> aida.v1.ChangeLeadStatus
+	13, // 11: aida.v1.Command.archive_lead:type_name -> aida.v1.ArchiveLead
+	14, // 12: aida.v1.Command.restore_lead:type_name -> aida.v1.RestoreLead
+	15, // 13: aida.v1.Command.convert_lead:type_name -> aida.v1.ConvertLead
+	29, // 14: aida.v1.Command.start_sequence:type_name -> aida.v1.StartSequence
+	30, // 15: aida.v1.Command.advance_sequence:type_name -> aida.v1.AdvanceSequence
+	31, // 16: aida.v1.Command.stop_sequence:type_name -> aida.v1.StopSequence
+	8,  // 17: aida.v1.Command.assess_lead:type_name -> aida.v1.AssessLead
+	22, // 18: aida.v1.Command.add_task:type_name -> aida.v1.AddTask
+	23, // 19: aida.v1.Command.complete_task:type_name -> aida.v1.CompleteTask
+	24, // 20: aida.v1.Command.set_flag:type_name -> aida.v1.SetFlag
+	25, // 21: aida.v1.Command.clear_flag:type_name -> aida.v1.ClearFlag
+	26, // 22: aida.v1.Command.draft_message:type_name -> aida.v1.DraftMessage
+	27, // 23: aida.v1.Command.decide_draft:type_name -> aida.v1.DecideDraft
+	28, // 24: aida.v1.Command.record_signal:type_name -> aida.v1.RecordSignal
+	16, // 25: aida.v1.Command.create_deal:type_name -> aida.v1.CreateDeal
+	17, // 26: aida.v1.Command.update_deal:type_name -> aida.v1.UpdateDeal
+	18, // 27: aida.v1.Command.change_deal_stage:type_name -> aida.v1.ChangeDealStage
+	19, // 28: aida.v1.Command.create_account:type_name -> aida.v1.CreateAccount
+	20, // 29: aida.v1.Command.update_account:type_name -> aida.v1.UpdateAccount
+	21, // 30: aida.v1.Command.attach_deal:type_name -> aida.v1.AttachDeal
+	32, // 31: aida.v1.Command.start_onboarding:type_name -> aida.v1.StartOnboarding
+	33, // 32: aida.v1.Command.complete_milestone:type_name -> aida.v1.CompleteMilestone
+	34, // 33: aida.v1.Command.recompute_health:type_name -> aida.v1.RecomputeHealth
+	40, // 34: aida.v1.ScheduleReminder.due_at:type_name -> google.protobuf.Timestamp
+	41, // 35: aida.v1.ScheduleReminder.payload:type_name -> google.protobuf.Struct
+	42, // 36: aida.v1.RecordAICall.call:type_name -> aida.v1.AICall
+	43, // 37: aida.v1.AssessLead.assessment:type_name -> aida.v1.Assessment
+	42, // 38: aida.v1.AssessLead.call:type_name -> aida.v1.AICall
+	40, // 39: aida.v1.FireReminder.due_at:type_name -> google.protobuf.Timestamp
+	41, // 40: aida.v1.FireReminder.payload:type_name -> google.protobuf.Struct
+	38, // 41: aida.v1.CaptureLead.utm:type_name -> aida.v1.CaptureLead.UtmEntry
+	41, // 42: aida.v1.CaptureLead.custom_fields:type_name -> google.protobuf.Struct
+	39, // 43: aida.v1.UpdateLead.utm:type_name -> aida.v1.UpdateLead.UtmEntry
+	41, // 44: aida.v1.UpdateLead.custom_fields:type_name -> google.protobuf.Struct
+	44, // 45: aida.v1.CreateAccount.deals:type_name -> aida.v1.AccountDeal
+	44, // 46: aida.v1.AttachDeal.deal:type_name -> aida.v1.AccountDeal
+	40, // 47: aida.v1.AddTask.due_at:type_name -> google.protobuf.Timestamp
+	40, // 48: aida.v1.RecordSignal.at:type_name -> google.protobuf.Timestamp
+	26, // 49: aida.v1.AdvanceSequence.draft:type_name -> aida.v1.DraftMessage
+	45, // 50: aida.v1.StartOnboarding.plan:type_name -> aida.v1.Onboarding
+	46, // 51: aida.v1.Reply.lead:type_name -> aida.v1.Lead
+	47, // 52: aida.v1.Reply.deal:type_name -> aida.v1.Deal
+	48, // 53: aida.v1.Reply.account:type_name -> aida.v1.Account
+	36, // 54: aida.v1.Reply.error:type_name -> aida.v1.Error
+	0,  // 55: aida.v1.Error.code:type_name -> aida.v1.Error.Code
+	37, // 56: aida.v1.Error.fields:type_name -> aida.v1.FieldViolation
+	57, // [57:57] is the sub-list for method output_type
+	57, // [57:57] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_command_proto_init() }
@@ -3342,6 +3494,7 @@ func file_aida_v1_command_proto_init() {
 		(*Command_ScheduleReminder)(nil),
 		(*Command_CancelReminder)(nil),
 		(*Command_FireReminder)(nil),
+		(*Command_RecordAiCall)(nil),
 		(*Command_CaptureLead)(nil),
 		(*Command_UpdateLead)(nil),
 		(*Command_ChangeLeadStatus)(nil),
@@ -3351,6 +3504,7 @@ func file_aida_v1_command_proto_init() {
 		(*Command_StartSequence)(nil),
 		(*Command_AdvanceSequence)(nil),
 		(*Command_StopSequence)(nil),
+		(*Command_AssessLead)(nil),
 		(*Command_AddTask)(nil),
 		(*Command_CompleteTask)(nil),
 		(*Command_SetFlag)(nil),
@@ -3368,10 +3522,10 @@ func file_aida_v1_command_proto_init() {
 		(*Command_CompleteMilestone)(nil),
 		(*Command_RecomputeHealth)(nil),
 	}
-	file_aida_v1_command_proto_msgTypes[8].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[14].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[17].OneofWrappers = []any{}
-	file_aida_v1_command_proto_msgTypes[32].OneofWrappers = []any{
+	file_aida_v1_command_proto_msgTypes[10].OneofWrappers = []any{}
+	file_aida_v1_command_proto_msgTypes[16].OneofWrappers = []any{}
+	file_aida_v1_command_proto_msgTypes[19].OneofWrappers = []any{}
+	file_aida_v1_command_proto_msgTypes[34].OneofWrappers = []any{
 		(*Reply_Lead)(nil),
 		(*Reply_Deal)(nil),
 		(*Reply_Account)(nil),
@@ -3382,7 +3536,7 @@ func file_aida_v1_command_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_command_proto_rawDesc), len(file_aida_v1_command_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   37,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

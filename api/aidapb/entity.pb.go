@@ -54,6 +54,9 @@ type Lead struct {
 	Work          *Work                  `protobuf:"bytes,23,opt,name=work,proto3" json:"work,omitempty"`
 	Engagement    *Engagement            `protobuf:"bytes,24,opt,name=engagement,proto3" json:"engagement,omitempty"`
 	Sequence      *Sequence              `protobuf:"bytes,25,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The language model's reading of the lead (the ai_semantic dimension), when one was made;
+	// absent: the offline brain scores that dimension.
+	AiAssessment  *Assessment `protobuf:"bytes,26,opt,name=ai_assessment,json=aiAssessment,proto3" json:"ai_assessment,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -263,6 +266,183 @@ func (x *Lead) GetSequence() *Sequence {
 	return nil
 }
 
+func (x *Lead) GetAiAssessment() *Assessment {
+	if x != nil {
+		return x.AiAssessment
+	}
+	return nil
+}
+
+// Assessment is a language model's score of one dimension, with its reason.
+type Assessment struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Score         int32                  `protobuf:"varint,1,opt,name=score,proto3" json:"score,omitempty"` // thousandths, 0..1000
+	Model         string                 `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Assessment) Reset() {
+	*x = Assessment{}
+	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Assessment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Assessment) ProtoMessage() {}
+
+func (x *Assessment) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Assessment.ProtoReflect.Descriptor instead.
+func (*Assessment) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Assessment) GetScore() int32 {
+	if x != nil {
+		return x.Score
+	}
+	return 0
+}
+
+func (x *Assessment) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *Assessment) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// AICall is what the journal keeps of one call to a language model, whatever its outcome.
+type AICall struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Purpose       string                 `protobuf:"bytes,1,opt,name=purpose,proto3" json:"purpose,omitempty"` // qualify, read_reply, write_email, deal, next_action
+	Model         string                 `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	TokensIn      int32                  `protobuf:"varint,3,opt,name=tokens_in,json=tokensIn,proto3" json:"tokens_in,omitempty"`
+	TokensOut     int32                  `protobuf:"varint,4,opt,name=tokens_out,json=tokensOut,proto3" json:"tokens_out,omitempty"`
+	LatencyMs     int64                  `protobuf:"varint,5,opt,name=latency_ms,json=latencyMs,proto3" json:"latency_ms,omitempty"`
+	Cost          float64                `protobuf:"fixed64,6,opt,name=cost,proto3" json:"cost,omitempty"`                             // AIDA_AI_PRICE_IN/OUT × tokens
+	Outcome       string                 `protobuf:"bytes,7,opt,name=outcome,proto3" json:"outcome,omitempty"`                         // ok, repaired, or why the offline brain answered: timeout, rate_limited, unavailable, budget, invalid
+	Reason        string                 `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`                           // a person's line on a fallback
+	PromptHash    string                 `protobuf:"bytes,9,opt,name=prompt_hash,json=promptHash,proto3" json:"prompt_hash,omitempty"` // SHA-256 of the messages sent, hex
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AICall) Reset() {
+	*x = AICall{}
+	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AICall) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AICall) ProtoMessage() {}
+
+func (x *AICall) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AICall.ProtoReflect.Descriptor instead.
+func (*AICall) Descriptor() ([]byte, []int) {
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *AICall) GetPurpose() string {
+	if x != nil {
+		return x.Purpose
+	}
+	return ""
+}
+
+func (x *AICall) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *AICall) GetTokensIn() int32 {
+	if x != nil {
+		return x.TokensIn
+	}
+	return 0
+}
+
+func (x *AICall) GetTokensOut() int32 {
+	if x != nil {
+		return x.TokensOut
+	}
+	return 0
+}
+
+func (x *AICall) GetLatencyMs() int64 {
+	if x != nil {
+		return x.LatencyMs
+	}
+	return 0
+}
+
+func (x *AICall) GetCost() float64 {
+	if x != nil {
+		return x.Cost
+	}
+	return 0
+}
+
+func (x *AICall) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+func (x *AICall) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *AICall) GetPromptHash() string {
+	if x != nil {
+		return x.PromptHash
+	}
+	return ""
+}
+
 // ReminderRef is a reminder an entity has pending: the scheduler delivers it at due_at with the
 // token; a delivery with another token is stale (the reminder was replaced or cancelled).
 type ReminderRef struct {
@@ -276,7 +456,7 @@ type ReminderRef struct {
 
 func (x *ReminderRef) Reset() {
 	*x = ReminderRef{}
-	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	mi := &file_aida_v1_entity_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -288,7 +468,7 @@ func (x *ReminderRef) String() string {
 func (*ReminderRef) ProtoMessage() {}
 
 func (x *ReminderRef) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[1]
+	mi := &file_aida_v1_entity_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -301,7 +481,7 @@ func (x *ReminderRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReminderRef.ProtoReflect.Descriptor instead.
 func (*ReminderRef) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{1}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ReminderRef) GetName() string {
@@ -340,7 +520,7 @@ type Qualification struct {
 
 func (x *Qualification) Reset() {
 	*x = Qualification{}
-	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	mi := &file_aida_v1_entity_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -352,7 +532,7 @@ func (x *Qualification) String() string {
 func (*Qualification) ProtoMessage() {}
 
 func (x *Qualification) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[2]
+	mi := &file_aida_v1_entity_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -365,7 +545,7 @@ func (x *Qualification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Qualification.ProtoReflect.Descriptor instead.
 func (*Qualification) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{2}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Qualification) GetScore() int32 {
@@ -416,7 +596,7 @@ type Dimension struct {
 
 func (x *Dimension) Reset() {
 	*x = Dimension{}
-	mi := &file_aida_v1_entity_proto_msgTypes[3]
+	mi := &file_aida_v1_entity_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -428,7 +608,7 @@ func (x *Dimension) String() string {
 func (*Dimension) ProtoMessage() {}
 
 func (x *Dimension) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[3]
+	mi := &file_aida_v1_entity_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -441,7 +621,7 @@ func (x *Dimension) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dimension.ProtoReflect.Descriptor instead.
 func (*Dimension) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{3}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Dimension) GetName() string {
@@ -484,7 +664,7 @@ type NextAction struct {
 
 func (x *NextAction) Reset() {
 	*x = NextAction{}
-	mi := &file_aida_v1_entity_proto_msgTypes[4]
+	mi := &file_aida_v1_entity_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -496,7 +676,7 @@ func (x *NextAction) String() string {
 func (*NextAction) ProtoMessage() {}
 
 func (x *NextAction) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[4]
+	mi := &file_aida_v1_entity_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -509,7 +689,7 @@ func (x *NextAction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NextAction.ProtoReflect.Descriptor instead.
 func (*NextAction) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{4}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *NextAction) GetAction() string {
@@ -546,7 +726,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_aida_v1_entity_proto_msgTypes[5]
+	mi := &file_aida_v1_entity_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -558,7 +738,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[5]
+	mi := &file_aida_v1_entity_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -571,7 +751,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{5}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Note) GetId() string {
@@ -636,7 +816,7 @@ type Deal struct {
 
 func (x *Deal) Reset() {
 	*x = Deal{}
-	mi := &file_aida_v1_entity_proto_msgTypes[6]
+	mi := &file_aida_v1_entity_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -648,7 +828,7 @@ func (x *Deal) String() string {
 func (*Deal) ProtoMessage() {}
 
 func (x *Deal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[6]
+	mi := &file_aida_v1_entity_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -661,7 +841,7 @@ func (x *Deal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deal.ProtoReflect.Descriptor instead.
 func (*Deal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{6}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Deal) GetId() string {
@@ -853,7 +1033,7 @@ type StageChange struct {
 
 func (x *StageChange) Reset() {
 	*x = StageChange{}
-	mi := &file_aida_v1_entity_proto_msgTypes[7]
+	mi := &file_aida_v1_entity_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -865,7 +1045,7 @@ func (x *StageChange) String() string {
 func (*StageChange) ProtoMessage() {}
 
 func (x *StageChange) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[7]
+	mi := &file_aida_v1_entity_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -878,7 +1058,7 @@ func (x *StageChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageChange.ProtoReflect.Descriptor instead.
 func (*StageChange) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{7}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StageChange) GetFrom() string {
@@ -941,7 +1121,7 @@ type Account struct {
 
 func (x *Account) Reset() {
 	*x = Account{}
-	mi := &file_aida_v1_entity_proto_msgTypes[8]
+	mi := &file_aida_v1_entity_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -953,7 +1133,7 @@ func (x *Account) String() string {
 func (*Account) ProtoMessage() {}
 
 func (x *Account) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[8]
+	mi := &file_aida_v1_entity_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -966,7 +1146,7 @@ func (x *Account) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Account.ProtoReflect.Descriptor instead.
 func (*Account) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{8}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Account) GetId() string {
@@ -1097,7 +1277,7 @@ type Health struct {
 
 func (x *Health) Reset() {
 	*x = Health{}
-	mi := &file_aida_v1_entity_proto_msgTypes[9]
+	mi := &file_aida_v1_entity_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1109,7 +1289,7 @@ func (x *Health) String() string {
 func (*Health) ProtoMessage() {}
 
 func (x *Health) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[9]
+	mi := &file_aida_v1_entity_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1122,7 +1302,7 @@ func (x *Health) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Health.ProtoReflect.Descriptor instead.
 func (*Health) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{9}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Health) GetScore() int32 {
@@ -1181,7 +1361,7 @@ type AccountDeal struct {
 
 func (x *AccountDeal) Reset() {
 	*x = AccountDeal{}
-	mi := &file_aida_v1_entity_proto_msgTypes[10]
+	mi := &file_aida_v1_entity_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1193,7 +1373,7 @@ func (x *AccountDeal) String() string {
 func (*AccountDeal) ProtoMessage() {}
 
 func (x *AccountDeal) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[10]
+	mi := &file_aida_v1_entity_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1206,7 +1386,7 @@ func (x *AccountDeal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountDeal.ProtoReflect.Descriptor instead.
 func (*AccountDeal) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{10}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AccountDeal) GetDealId() string {
@@ -1257,7 +1437,7 @@ type Work struct {
 
 func (x *Work) Reset() {
 	*x = Work{}
-	mi := &file_aida_v1_entity_proto_msgTypes[11]
+	mi := &file_aida_v1_entity_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1269,7 +1449,7 @@ func (x *Work) String() string {
 func (*Work) ProtoMessage() {}
 
 func (x *Work) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[11]
+	mi := &file_aida_v1_entity_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1282,7 +1462,7 @@ func (x *Work) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Work.ProtoReflect.Descriptor instead.
 func (*Work) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{11}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Work) GetTasks() []*Task {
@@ -1326,7 +1506,7 @@ type Task struct {
 
 func (x *Task) Reset() {
 	*x = Task{}
-	mi := &file_aida_v1_entity_proto_msgTypes[12]
+	mi := &file_aida_v1_entity_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1338,7 +1518,7 @@ func (x *Task) String() string {
 func (*Task) ProtoMessage() {}
 
 func (x *Task) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[12]
+	mi := &file_aida_v1_entity_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1351,7 +1531,7 @@ func (x *Task) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Task.ProtoReflect.Descriptor instead.
 func (*Task) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{12}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Task) GetId() string {
@@ -1444,7 +1624,7 @@ type Flag struct {
 
 func (x *Flag) Reset() {
 	*x = Flag{}
-	mi := &file_aida_v1_entity_proto_msgTypes[13]
+	mi := &file_aida_v1_entity_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1456,7 +1636,7 @@ func (x *Flag) String() string {
 func (*Flag) ProtoMessage() {}
 
 func (x *Flag) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[13]
+	mi := &file_aida_v1_entity_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1469,7 +1649,7 @@ func (x *Flag) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flag.ProtoReflect.Descriptor instead.
 func (*Flag) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{13}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Flag) GetName() string {
@@ -1527,7 +1707,7 @@ type Draft struct {
 
 func (x *Draft) Reset() {
 	*x = Draft{}
-	mi := &file_aida_v1_entity_proto_msgTypes[14]
+	mi := &file_aida_v1_entity_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1539,7 +1719,7 @@ func (x *Draft) String() string {
 func (*Draft) ProtoMessage() {}
 
 func (x *Draft) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[14]
+	mi := &file_aida_v1_entity_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1552,7 +1732,7 @@ func (x *Draft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Draft.ProtoReflect.Descriptor instead.
 func (*Draft) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{14}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Draft) GetId() string {
@@ -1692,7 +1872,7 @@ type Engagement struct {
 
 func (x *Engagement) Reset() {
 	*x = Engagement{}
-	mi := &file_aida_v1_entity_proto_msgTypes[15]
+	mi := &file_aida_v1_entity_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1704,7 +1884,7 @@ func (x *Engagement) String() string {
 func (*Engagement) ProtoMessage() {}
 
 func (x *Engagement) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[15]
+	mi := &file_aida_v1_entity_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1717,7 +1897,7 @@ func (x *Engagement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Engagement.ProtoReflect.Descriptor instead.
 func (*Engagement) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{15}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Engagement) GetLastContactAt() *timestamppb.Timestamp {
@@ -1802,7 +1982,7 @@ type Sequence struct {
 
 func (x *Sequence) Reset() {
 	*x = Sequence{}
-	mi := &file_aida_v1_entity_proto_msgTypes[16]
+	mi := &file_aida_v1_entity_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1814,7 +1994,7 @@ func (x *Sequence) String() string {
 func (*Sequence) ProtoMessage() {}
 
 func (x *Sequence) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[16]
+	mi := &file_aida_v1_entity_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1827,7 +2007,7 @@ func (x *Sequence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Sequence.ProtoReflect.Descriptor instead.
 func (*Sequence) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{16}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Sequence) GetId() string {
@@ -1911,7 +2091,7 @@ type Onboarding struct {
 
 func (x *Onboarding) Reset() {
 	*x = Onboarding{}
-	mi := &file_aida_v1_entity_proto_msgTypes[17]
+	mi := &file_aida_v1_entity_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1923,7 +2103,7 @@ func (x *Onboarding) String() string {
 func (*Onboarding) ProtoMessage() {}
 
 func (x *Onboarding) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[17]
+	mi := &file_aida_v1_entity_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1936,7 +2116,7 @@ func (x *Onboarding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Onboarding.ProtoReflect.Descriptor instead.
 func (*Onboarding) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{17}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Onboarding) GetTemplate() string {
@@ -2016,7 +2196,7 @@ type Milestone struct {
 
 func (x *Milestone) Reset() {
 	*x = Milestone{}
-	mi := &file_aida_v1_entity_proto_msgTypes[18]
+	mi := &file_aida_v1_entity_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2028,7 +2208,7 @@ func (x *Milestone) String() string {
 func (*Milestone) ProtoMessage() {}
 
 func (x *Milestone) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_entity_proto_msgTypes[18]
+	mi := &file_aida_v1_entity_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2041,7 +2221,7 @@ func (x *Milestone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Milestone.ProtoReflect.Descriptor instead.
 func (*Milestone) Descriptor() ([]byte, []int) {
-	return file_aida_v1_entity_proto_rawDescGZIP(), []int{18}
+	return file_aida_v1_entity_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Milestone) GetName() string {
@@ -2083,7 +2263,7 @@ var File_aida_v1_entity_proto protoreflect.FileDescriptor
 
 const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
-	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe5\a\n" +
+	"\x14aida/v1/entity.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\b\n" +
 	"\x04Lead\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1d\n" +
@@ -2115,10 +2295,29 @@ const file_aida_v1_entity_proto_rawDesc = "" +
 	"\n" +
 	"engagement\x18\x18 \x01(\v2\x13.aida.v1.EngagementR\n" +
 	"engagement\x12-\n" +
-	"\bsequence\x18\x19 \x01(\v2\x11.aida.v1.SequenceR\bsequence\x1a6\n" +
+	"\bsequence\x18\x19 \x01(\v2\x11.aida.v1.SequenceR\bsequence\x128\n" +
+	"\rai_assessment\x18\x1a \x01(\v2\x13.aida.v1.AssessmentR\faiAssessment\x1a6\n" +
 	"\bUtmEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"j\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"P\n" +
+	"\n" +
+	"Assessment\x12\x14\n" +
+	"\x05score\x18\x01 \x01(\x05R\x05score\x12\x14\n" +
+	"\x05model\x18\x02 \x01(\tR\x05model\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xfa\x01\n" +
+	"\x06AICall\x12\x18\n" +
+	"\apurpose\x18\x01 \x01(\tR\apurpose\x12\x14\n" +
+	"\x05model\x18\x02 \x01(\tR\x05model\x12\x1b\n" +
+	"\ttokens_in\x18\x03 \x01(\x05R\btokensIn\x12\x1d\n" +
+	"\n" +
+	"tokens_out\x18\x04 \x01(\x05R\ttokensOut\x12\x1d\n" +
+	"\n" +
+	"latency_ms\x18\x05 \x01(\x03R\tlatencyMs\x12\x12\n" +
+	"\x04cost\x18\x06 \x01(\x01R\x04cost\x12\x18\n" +
+	"\aoutcome\x18\a \x01(\tR\aoutcome\x12\x16\n" +
+	"\x06reason\x18\b \x01(\tR\x06reason\x12\x1f\n" +
+	"\vprompt_hash\x18\t \x01(\tR\n" +
+	"promptHash\"j\n" +
 	"\vReminderRef\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05token\x18\x02 \x01(\tR\x05token\x121\n" +
@@ -2331,92 +2530,95 @@ func file_aida_v1_entity_proto_rawDescGZIP() []byte {
 	return file_aida_v1_entity_proto_rawDescData
 }
 
-var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_aida_v1_entity_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_aida_v1_entity_proto_goTypes = []any{
 	(*Lead)(nil),                  // 0: aida.v1.Lead
-	(*ReminderRef)(nil),           // 1: aida.v1.ReminderRef
-	(*Qualification)(nil),         // 2: aida.v1.Qualification
-	(*Dimension)(nil),             // 3: aida.v1.Dimension
-	(*NextAction)(nil),            // 4: aida.v1.NextAction
-	(*Note)(nil),                  // 5: aida.v1.Note
-	(*Deal)(nil),                  // 6: aida.v1.Deal
-	(*StageChange)(nil),           // 7: aida.v1.StageChange
-	(*Account)(nil),               // 8: aida.v1.Account
-	(*Health)(nil),                // 9: aida.v1.Health
-	(*AccountDeal)(nil),           // 10: aida.v1.AccountDeal
-	(*Work)(nil),                  // 11: aida.v1.Work
-	(*Task)(nil),                  // 12: aida.v1.Task
-	(*Flag)(nil),                  // 13: aida.v1.Flag
-	(*Draft)(nil),                 // 14: aida.v1.Draft
-	(*Engagement)(nil),            // 15: aida.v1.Engagement
-	(*Sequence)(nil),              // 16: aida.v1.Sequence
-	(*Onboarding)(nil),            // 17: aida.v1.Onboarding
-	(*Milestone)(nil),             // 18: aida.v1.Milestone
-	nil,                           // 19: aida.v1.Lead.UtmEntry
-	(*structpb.Struct)(nil),       // 20: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 21: google.protobuf.Timestamp
+	(*Assessment)(nil),            // 1: aida.v1.Assessment
+	(*AICall)(nil),                // 2: aida.v1.AICall
+	(*ReminderRef)(nil),           // 3: aida.v1.ReminderRef
+	(*Qualification)(nil),         // 4: aida.v1.Qualification
+	(*Dimension)(nil),             // 5: aida.v1.Dimension
+	(*NextAction)(nil),            // 6: aida.v1.NextAction
+	(*Note)(nil),                  // 7: aida.v1.Note
+	(*Deal)(nil),                  // 8: aida.v1.Deal
+	(*StageChange)(nil),           // 9: aida.v1.StageChange
+	(*Account)(nil),               // 10: aida.v1.Account
+	(*Health)(nil),                // 11: aida.v1.Health
+	(*AccountDeal)(nil),           // 12: aida.v1.AccountDeal
+	(*Work)(nil),                  // 13: aida.v1.Work
+	(*Task)(nil),                  // 14: aida.v1.Task
+	(*Flag)(nil),                  // 15: aida.v1.Flag
+	(*Draft)(nil),                 // 16: aida.v1.Draft
+	(*Engagement)(nil),            // 17: aida.v1.Engagement
+	(*Sequence)(nil),              // 18: aida.v1.Sequence
+	(*Onboarding)(nil),            // 19: aida.v1.Onboarding
+	(*Milestone)(nil),             // 20: aida.v1.Milestone
+	nil,                           // 21: aida.v1.Lead.UtmEntry
+	(*structpb.Struct)(nil),       // 22: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 23: google.protobuf.Timestamp
 }
 var file_aida_v1_entity_proto_depIdxs = []int32{
-	19, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
-	20, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
-	2,  // 2: aida.v1.Lead.qualification:type_name -> aida.v1.Qualification
-	4,  // 3: aida.v1.Lead.next_actions:type_name -> aida.v1.NextAction
-	5,  // 4: aida.v1.Lead.notes:type_name -> aida.v1.Note
-	21, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
-	21, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
-	1,  // 7: aida.v1.Lead.reminders:type_name -> aida.v1.ReminderRef
-	11, // 8: aida.v1.Lead.work:type_name -> aida.v1.Work
-	15, // 9: aida.v1.Lead.engagement:type_name -> aida.v1.Engagement
-	16, // 10: aida.v1.Lead.sequence:type_name -> aida.v1.Sequence
-	21, // 11: aida.v1.ReminderRef.due_at:type_name -> google.protobuf.Timestamp
-	3,  // 12: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
-	21, // 13: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
-	7,  // 14: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
-	5,  // 15: aida.v1.Deal.notes:type_name -> aida.v1.Note
-	21, // 16: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
-	21, // 17: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
-	21, // 18: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
-	1,  // 19: aida.v1.Deal.reminders:type_name -> aida.v1.ReminderRef
-	11, // 20: aida.v1.Deal.work:type_name -> aida.v1.Work
-	15, // 21: aida.v1.Deal.engagement:type_name -> aida.v1.Engagement
-	21, // 22: aida.v1.Deal.last_activity_at:type_name -> google.protobuf.Timestamp
-	21, // 23: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
-	9,  // 24: aida.v1.Account.health:type_name -> aida.v1.Health
-	10, // 25: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
-	5,  // 26: aida.v1.Account.notes:type_name -> aida.v1.Note
-	21, // 27: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
-	21, // 28: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
-	1,  // 29: aida.v1.Account.reminders:type_name -> aida.v1.ReminderRef
-	11, // 30: aida.v1.Account.work:type_name -> aida.v1.Work
-	15, // 31: aida.v1.Account.engagement:type_name -> aida.v1.Engagement
-	17, // 32: aida.v1.Account.onboarding:type_name -> aida.v1.Onboarding
-	3,  // 33: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
-	21, // 34: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
-	12, // 35: aida.v1.Work.tasks:type_name -> aida.v1.Task
-	13, // 36: aida.v1.Work.flags:type_name -> aida.v1.Flag
-	14, // 37: aida.v1.Work.drafts:type_name -> aida.v1.Draft
-	21, // 38: aida.v1.Task.due_at:type_name -> google.protobuf.Timestamp
-	21, // 39: aida.v1.Task.created_at:type_name -> google.protobuf.Timestamp
-	21, // 40: aida.v1.Task.done_at:type_name -> google.protobuf.Timestamp
-	21, // 41: aida.v1.Flag.set_at:type_name -> google.protobuf.Timestamp
-	12, // 42: aida.v1.Draft.task:type_name -> aida.v1.Task
-	13, // 43: aida.v1.Draft.flag:type_name -> aida.v1.Flag
-	21, // 44: aida.v1.Draft.created_at:type_name -> google.protobuf.Timestamp
-	21, // 45: aida.v1.Draft.decided_at:type_name -> google.protobuf.Timestamp
-	21, // 46: aida.v1.Engagement.last_contact_at:type_name -> google.protobuf.Timestamp
-	21, // 47: aida.v1.Engagement.last_reply_at:type_name -> google.protobuf.Timestamp
-	21, // 48: aida.v1.Engagement.recent_contacts:type_name -> google.protobuf.Timestamp
-	21, // 49: aida.v1.Sequence.started_at:type_name -> google.protobuf.Timestamp
-	21, // 50: aida.v1.Sequence.next_at:type_name -> google.protobuf.Timestamp
-	18, // 51: aida.v1.Onboarding.milestones:type_name -> aida.v1.Milestone
-	21, // 52: aida.v1.Onboarding.started_at:type_name -> google.protobuf.Timestamp
-	21, // 53: aida.v1.Milestone.due_at:type_name -> google.protobuf.Timestamp
-	21, // 54: aida.v1.Milestone.done_at:type_name -> google.protobuf.Timestamp
-	55, // [55:55] is the sub-list for method output_type
-	55, // [55:55] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	21, // 0: aida.v1.Lead.utm:type_name -> aida.v1.Lead.UtmEntry
+	22, // 1: aida.v1.Lead.custom_fields:type_name -> google.protobuf.Struct
+	4,  // 2: aida.v1.Lead.qualification:type_name -> aida.v1.Qualification
+	6,  // 3: aida.v1.Lead.next_actions:type_name -> aida.v1.NextAction
+	7,  // 4: aida.v1.Lead.notes:type_name -> aida.v1.Note
+	23, // 5: aida.v1.Lead.created_at:type_name -> google.protobuf.Timestamp
+	23, // 6: aida.v1.Lead.updated_at:type_name -> google.protobuf.Timestamp
+	3,  // 7: aida.v1.Lead.reminders:type_name -> aida.v1.ReminderRef
+	13, // 8: aida.v1.Lead.work:type_name -> aida.v1.Work
+	17, // 9: aida.v1.Lead.engagement:type_name -> aida.v1.Engagement
+	18, // 10: aida.v1.Lead.sequence:type_name -> aida.v1.Sequence
+	1,  // 11: aida.v1.Lead.ai_assessment:type_name -> aida.v1.Assessment
+	23, // 12: aida.v1.ReminderRef.due_at:type_name -> google.protobuf.Timestamp
+	5,  // 13: aida.v1.Qualification.dimensions:type_name -> aida.v1.Dimension
+	23, // 14: aida.v1.Note.created_at:type_name -> google.protobuf.Timestamp
+	9,  // 15: aida.v1.Deal.stage_history:type_name -> aida.v1.StageChange
+	7,  // 16: aida.v1.Deal.notes:type_name -> aida.v1.Note
+	23, // 17: aida.v1.Deal.created_at:type_name -> google.protobuf.Timestamp
+	23, // 18: aida.v1.Deal.updated_at:type_name -> google.protobuf.Timestamp
+	23, // 19: aida.v1.Deal.closed_at:type_name -> google.protobuf.Timestamp
+	3,  // 20: aida.v1.Deal.reminders:type_name -> aida.v1.ReminderRef
+	13, // 21: aida.v1.Deal.work:type_name -> aida.v1.Work
+	17, // 22: aida.v1.Deal.engagement:type_name -> aida.v1.Engagement
+	23, // 23: aida.v1.Deal.last_activity_at:type_name -> google.protobuf.Timestamp
+	23, // 24: aida.v1.StageChange.at:type_name -> google.protobuf.Timestamp
+	11, // 25: aida.v1.Account.health:type_name -> aida.v1.Health
+	12, // 26: aida.v1.Account.deals:type_name -> aida.v1.AccountDeal
+	7,  // 27: aida.v1.Account.notes:type_name -> aida.v1.Note
+	23, // 28: aida.v1.Account.created_at:type_name -> google.protobuf.Timestamp
+	23, // 29: aida.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
+	3,  // 30: aida.v1.Account.reminders:type_name -> aida.v1.ReminderRef
+	13, // 31: aida.v1.Account.work:type_name -> aida.v1.Work
+	17, // 32: aida.v1.Account.engagement:type_name -> aida.v1.Engagement
+	19, // 33: aida.v1.Account.onboarding:type_name -> aida.v1.Onboarding
+	5,  // 34: aida.v1.Health.dimensions:type_name -> aida.v1.Dimension
+	23, // 35: aida.v1.Health.calculated_at:type_name -> google.protobuf.Timestamp
+	14, // 36: aida.v1.Work.tasks:type_name -> aida.v1.Task
+	15, // 37: aida.v1.Work.flags:type_name -> aida.v1.Flag
+	16, // 38: aida.v1.Work.drafts:type_name -> aida.v1.Draft
+	23, // 39: aida.v1.Task.due_at:type_name -> google.protobuf.Timestamp
+	23, // 40: aida.v1.Task.created_at:type_name -> google.protobuf.Timestamp
+	23, // 41: aida.v1.Task.done_at:type_name -> google.protobuf.Timestamp
+	23, // 42: aida.v1.Flag.set_at:type_name -> google.protobuf.Timestamp
+	14, // 43: aida.v1.Draft.task:type_name -> aida.v1.Task
+	15, // 44: aida.v1.Draft.flag:type_name -> aida.v1.Flag
+	23, // 45: aida.v1.Draft.created_at:type_name -> google.protobuf.Timestamp
+	23, // 46: aida.v1.Draft.decided_at:type_name -> google.protobuf.Timestamp
+	23, // 47: aida.v1.Engagement.last_contact_at:type_name -> google.protobuf.Timestamp
+	23, // 48: aida.v1.Engagement.last_reply_at:type_name -> google.protobuf.Timestamp
+	23, // 49: aida.v1.Engagement.recent_contacts:type_name -> google.protobuf.Timestamp
+	23, // 50: aida.v1.Sequence.started_at:type_name -> google.protobuf.Timestamp
+	23, // 51: aida.v1.Sequence.next_at:type_name -> google.protobuf.Timestamp
+	20, // 52: aida.v1.Onboarding.milestones:type_name -> aida.v1.Milestone
+	23, // 53: aida.v1.Onboarding.started_at:type_name -> google.protobuf.Timestamp
+	23, // 54: aida.v1.Milestone.due_at:type_name -> google.protobuf.Timestamp
+	23, // 55: aida.v1.Milestone.done_at:type_name -> google.protobuf.Timestamp
+	56, // [56:56] is the sub-list for method output_type
+	56, // [56:56] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_entity_proto_init() }
@@ -2430,7 +2632,7 @@ func file_aida_v1_entity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_entity_proto_rawDesc), len(file_aida_v1_entity_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

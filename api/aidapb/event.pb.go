@@ -41,8 +41,10 @@ type Event struct {
 	//	*Event_LeadRestored
 	//	*Event_LeadConverted
 	//	*Event_LeadQualified
+	//	*Event_LeadAssessed
 	//	*Event_AutonomyChanged
 	//	*Event_NoteAdded
+	//	*Event_AiCalled
 	//	*Event_DealCreated
 	//	*Event_DealUpdated
 	//	*Event_DealStageChanged
@@ -208,6 +210,15 @@ func (x *Event) GetLeadQualified() *LeadQualified {
 	return nil
 }
 
+func (x *Event) GetLeadAssessed() *LeadAssessed {
+	if x != nil {
+		if x, ok := x.Data.(*Event_LeadAssessed); ok {
+			return x.LeadAssessed
+		}
+	}
+	return nil
+}
+
 func (x *Event) GetAutonomyChanged() *AutonomyChanged {
 	if x != nil {
 		if x, ok := x.Data.(*Event_AutonomyChanged); ok {
@@ -221,6 +232,15 @@ func (x *Event) GetNoteAdded() *NoteAdded {
 	if x != nil {
 		if x, ok := x.Data.(*Event_NoteAdded); ok {
 			return x.NoteAdded
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetAiCalled() *AICalled {
+	if x != nil {
+		if x, ok := x.Data.(*Event_AiCalled); ok {
+			return x.AiCalled
 		}
 	}
 	return nil
@@ -483,12 +503,20 @@ type Event_LeadQualified struct {
 	LeadQualified *LeadQualified `protobuf:"bytes,16,opt,name=lead_qualified,json=leadQualified,proto3,oneof"`
 }
 
+type Event_LeadAssessed struct {
+	LeadAssessed *LeadAssessed `protobuf:"bytes,17,opt,name=lead_assessed,json=leadAssessed,proto3,oneof"`
+}
+
 type Event_AutonomyChanged struct {
 	AutonomyChanged *AutonomyChanged `protobuf:"bytes,20,opt,name=autonomy_changed,json=autonomyChanged,proto3,oneof"`
 }
 
 type Event_NoteAdded struct {
 	NoteAdded *NoteAdded `protobuf:"bytes,21,opt,name=note_added,json=noteAdded,proto3,oneof"`
+}
+
+type Event_AiCalled struct {
+	AiCalled *AICalled `protobuf:"bytes,22,opt,name=ai_called,json=aiCalled,proto3,oneof"`
 }
 
 type Event_DealCreated struct {
@@ -605,9 +633,13 @@ func (*Event_LeadConverted) isEvent_Data() {}
 
 func (*Event_LeadQualified) isEvent_Data() {}
 
+func (*Event_LeadAssessed) isEvent_Data() {}
+
 func (*Event_AutonomyChanged) isEvent_Data() {}
 
 func (*Event_NoteAdded) isEvent_Data() {}
+
+func (*Event_AiCalled) isEvent_Data() {}
 
 func (*Event_DealCreated) isEvent_Data() {}
 
@@ -1102,6 +1134,96 @@ func (x *LeadQualified) GetNextActions() []*NextAction {
 	return nil
 }
 
+// LeadAssessed records a language model's reading of a lead; a LeadQualified follows.
+type LeadAssessed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Assessment    *Assessment            `protobuf:"bytes,1,opt,name=assessment,proto3" json:"assessment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeadAssessed) Reset() {
+	*x = LeadAssessed{}
+	mi := &file_aida_v1_event_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeadAssessed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeadAssessed) ProtoMessage() {}
+
+func (x *LeadAssessed) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeadAssessed.ProtoReflect.Descriptor instead.
+func (*LeadAssessed) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *LeadAssessed) GetAssessment() *Assessment {
+	if x != nil {
+		return x.Assessment
+	}
+	return nil
+}
+
+// AICalled records one call to a language model for the entity, on any kind.
+type AICalled struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Call          *AICall                `protobuf:"bytes,1,opt,name=call,proto3" json:"call,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AICalled) Reset() {
+	*x = AICalled{}
+	mi := &file_aida_v1_event_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AICalled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AICalled) ProtoMessage() {}
+
+func (x *AICalled) ProtoReflect() protoreflect.Message {
+	mi := &file_aida_v1_event_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AICalled.ProtoReflect.Descriptor instead.
+func (*AICalled) Descriptor() ([]byte, []int) {
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AICalled) GetCall() *AICall {
+	if x != nil {
+		return x.Call
+	}
+	return nil
+}
+
 // AutonomyChanged records an autonomy level change on any entity.
 type AutonomyChanged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1114,7 +1236,7 @@ type AutonomyChanged struct {
 
 func (x *AutonomyChanged) Reset() {
 	*x = AutonomyChanged{}
-	mi := &file_aida_v1_event_proto_msgTypes[8]
+	mi := &file_aida_v1_event_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1248,7 @@ func (x *AutonomyChanged) String() string {
 func (*AutonomyChanged) ProtoMessage() {}
 
 func (x *AutonomyChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[8]
+	mi := &file_aida_v1_event_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1261,7 @@ func (x *AutonomyChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutonomyChanged.ProtoReflect.Descriptor instead.
 func (*AutonomyChanged) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{8}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *AutonomyChanged) GetFrom() int32 {
@@ -1173,7 +1295,7 @@ type NoteAdded struct {
 
 func (x *NoteAdded) Reset() {
 	*x = NoteAdded{}
-	mi := &file_aida_v1_event_proto_msgTypes[9]
+	mi := &file_aida_v1_event_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1185,7 +1307,7 @@ func (x *NoteAdded) String() string {
 func (*NoteAdded) ProtoMessage() {}
 
 func (x *NoteAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[9]
+	mi := &file_aida_v1_event_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1198,7 +1320,7 @@ func (x *NoteAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoteAdded.ProtoReflect.Descriptor instead.
 func (*NoteAdded) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{9}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *NoteAdded) GetNote() *Note {
@@ -1218,7 +1340,7 @@ type DealCreated struct {
 
 func (x *DealCreated) Reset() {
 	*x = DealCreated{}
-	mi := &file_aida_v1_event_proto_msgTypes[10]
+	mi := &file_aida_v1_event_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1230,7 +1352,7 @@ func (x *DealCreated) String() string {
 func (*DealCreated) ProtoMessage() {}
 
 func (x *DealCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[10]
+	mi := &file_aida_v1_event_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1243,7 +1365,7 @@ func (x *DealCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DealCreated.ProtoReflect.Descriptor instead.
 func (*DealCreated) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{10}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DealCreated) GetDeal() *Deal {
@@ -1271,7 +1393,7 @@ type DealUpdated struct {
 
 func (x *DealUpdated) Reset() {
 	*x = DealUpdated{}
-	mi := &file_aida_v1_event_proto_msgTypes[11]
+	mi := &file_aida_v1_event_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1283,7 +1405,7 @@ func (x *DealUpdated) String() string {
 func (*DealUpdated) ProtoMessage() {}
 
 func (x *DealUpdated) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[11]
+	mi := &file_aida_v1_event_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1296,7 +1418,7 @@ func (x *DealUpdated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DealUpdated.ProtoReflect.Descriptor instead.
 func (*DealUpdated) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{11}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DealUpdated) GetTitle() string {
@@ -1377,7 +1499,7 @@ type DealStageChanged struct {
 
 func (x *DealStageChanged) Reset() {
 	*x = DealStageChanged{}
-	mi := &file_aida_v1_event_proto_msgTypes[12]
+	mi := &file_aida_v1_event_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1389,7 +1511,7 @@ func (x *DealStageChanged) String() string {
 func (*DealStageChanged) ProtoMessage() {}
 
 func (x *DealStageChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[12]
+	mi := &file_aida_v1_event_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1402,7 +1524,7 @@ func (x *DealStageChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DealStageChanged.ProtoReflect.Descriptor instead.
 func (*DealStageChanged) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{12}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DealStageChanged) GetFrom() string {
@@ -1450,7 +1572,7 @@ type AccountCreated struct {
 
 func (x *AccountCreated) Reset() {
 	*x = AccountCreated{}
-	mi := &file_aida_v1_event_proto_msgTypes[13]
+	mi := &file_aida_v1_event_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1462,7 +1584,7 @@ func (x *AccountCreated) String() string {
 func (*AccountCreated) ProtoMessage() {}
 
 func (x *AccountCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[13]
+	mi := &file_aida_v1_event_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1475,7 +1597,7 @@ func (x *AccountCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountCreated.ProtoReflect.Descriptor instead.
 func (*AccountCreated) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{13}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AccountCreated) GetAccount() *Account {
@@ -1497,7 +1619,7 @@ type AccountUpdated struct {
 
 func (x *AccountUpdated) Reset() {
 	*x = AccountUpdated{}
-	mi := &file_aida_v1_event_proto_msgTypes[14]
+	mi := &file_aida_v1_event_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1509,7 +1631,7 @@ func (x *AccountUpdated) String() string {
 func (*AccountUpdated) ProtoMessage() {}
 
 func (x *AccountUpdated) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[14]
+	mi := &file_aida_v1_event_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1522,7 +1644,7 @@ func (x *AccountUpdated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountUpdated.ProtoReflect.Descriptor instead.
 func (*AccountUpdated) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{14}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AccountUpdated) GetName() string {
@@ -1556,7 +1678,7 @@ type AccountDealAttached struct {
 
 func (x *AccountDealAttached) Reset() {
 	*x = AccountDealAttached{}
-	mi := &file_aida_v1_event_proto_msgTypes[15]
+	mi := &file_aida_v1_event_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1568,7 +1690,7 @@ func (x *AccountDealAttached) String() string {
 func (*AccountDealAttached) ProtoMessage() {}
 
 func (x *AccountDealAttached) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[15]
+	mi := &file_aida_v1_event_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1581,7 +1703,7 @@ func (x *AccountDealAttached) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountDealAttached.ProtoReflect.Descriptor instead.
 func (*AccountDealAttached) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{15}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *AccountDealAttached) GetDeal() *AccountDeal {
@@ -1602,7 +1724,7 @@ type AccountHealthChanged struct {
 
 func (x *AccountHealthChanged) Reset() {
 	*x = AccountHealthChanged{}
-	mi := &file_aida_v1_event_proto_msgTypes[16]
+	mi := &file_aida_v1_event_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1614,7 +1736,7 @@ func (x *AccountHealthChanged) String() string {
 func (*AccountHealthChanged) ProtoMessage() {}
 
 func (x *AccountHealthChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[16]
+	mi := &file_aida_v1_event_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1627,7 +1749,7 @@ func (x *AccountHealthChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountHealthChanged.ProtoReflect.Descriptor instead.
 func (*AccountHealthChanged) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{16}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AccountHealthChanged) GetHealth() *Health {
@@ -1656,7 +1778,7 @@ type AccountLifecycleChanged struct {
 
 func (x *AccountLifecycleChanged) Reset() {
 	*x = AccountLifecycleChanged{}
-	mi := &file_aida_v1_event_proto_msgTypes[17]
+	mi := &file_aida_v1_event_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1668,7 +1790,7 @@ func (x *AccountLifecycleChanged) String() string {
 func (*AccountLifecycleChanged) ProtoMessage() {}
 
 func (x *AccountLifecycleChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[17]
+	mi := &file_aida_v1_event_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1681,7 +1803,7 @@ func (x *AccountLifecycleChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountLifecycleChanged.ProtoReflect.Descriptor instead.
 func (*AccountLifecycleChanged) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{17}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *AccountLifecycleChanged) GetFrom() string {
@@ -1719,7 +1841,7 @@ type ReminderSet struct {
 
 func (x *ReminderSet) Reset() {
 	*x = ReminderSet{}
-	mi := &file_aida_v1_event_proto_msgTypes[18]
+	mi := &file_aida_v1_event_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1731,7 +1853,7 @@ func (x *ReminderSet) String() string {
 func (*ReminderSet) ProtoMessage() {}
 
 func (x *ReminderSet) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[18]
+	mi := &file_aida_v1_event_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1744,7 +1866,7 @@ func (x *ReminderSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReminderSet.ProtoReflect.Descriptor instead.
 func (*ReminderSet) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{18}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReminderSet) GetName() string {
@@ -1793,7 +1915,7 @@ type ReminderCancelled struct {
 
 func (x *ReminderCancelled) Reset() {
 	*x = ReminderCancelled{}
-	mi := &file_aida_v1_event_proto_msgTypes[19]
+	mi := &file_aida_v1_event_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1805,7 +1927,7 @@ func (x *ReminderCancelled) String() string {
 func (*ReminderCancelled) ProtoMessage() {}
 
 func (x *ReminderCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[19]
+	mi := &file_aida_v1_event_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1818,7 +1940,7 @@ func (x *ReminderCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReminderCancelled.ProtoReflect.Descriptor instead.
 func (*ReminderCancelled) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{19}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReminderCancelled) GetName() string {
@@ -1848,7 +1970,7 @@ type ReminderFired struct {
 
 func (x *ReminderFired) Reset() {
 	*x = ReminderFired{}
-	mi := &file_aida_v1_event_proto_msgTypes[20]
+	mi := &file_aida_v1_event_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1860,7 +1982,7 @@ func (x *ReminderFired) String() string {
 func (*ReminderFired) ProtoMessage() {}
 
 func (x *ReminderFired) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[20]
+	mi := &file_aida_v1_event_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1873,7 +1995,7 @@ func (x *ReminderFired) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReminderFired.ProtoReflect.Descriptor instead.
 func (*ReminderFired) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{20}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReminderFired) GetName() string {
@@ -1914,7 +2036,7 @@ type TaskAdded struct {
 
 func (x *TaskAdded) Reset() {
 	*x = TaskAdded{}
-	mi := &file_aida_v1_event_proto_msgTypes[21]
+	mi := &file_aida_v1_event_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1926,7 +2048,7 @@ func (x *TaskAdded) String() string {
 func (*TaskAdded) ProtoMessage() {}
 
 func (x *TaskAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[21]
+	mi := &file_aida_v1_event_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1939,7 +2061,7 @@ func (x *TaskAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskAdded.ProtoReflect.Descriptor instead.
 func (*TaskAdded) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{21}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *TaskAdded) GetTask() *Task {
@@ -1960,7 +2082,7 @@ type TaskCompleted struct {
 
 func (x *TaskCompleted) Reset() {
 	*x = TaskCompleted{}
-	mi := &file_aida_v1_event_proto_msgTypes[22]
+	mi := &file_aida_v1_event_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1972,7 +2094,7 @@ func (x *TaskCompleted) String() string {
 func (*TaskCompleted) ProtoMessage() {}
 
 func (x *TaskCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[22]
+	mi := &file_aida_v1_event_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1985,7 +2107,7 @@ func (x *TaskCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskCompleted.ProtoReflect.Descriptor instead.
 func (*TaskCompleted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{22}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *TaskCompleted) GetTaskId() string {
@@ -2012,7 +2134,7 @@ type FlagSet struct {
 
 func (x *FlagSet) Reset() {
 	*x = FlagSet{}
-	mi := &file_aida_v1_event_proto_msgTypes[23]
+	mi := &file_aida_v1_event_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2024,7 +2146,7 @@ func (x *FlagSet) String() string {
 func (*FlagSet) ProtoMessage() {}
 
 func (x *FlagSet) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[23]
+	mi := &file_aida_v1_event_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2037,7 +2159,7 @@ func (x *FlagSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlagSet.ProtoReflect.Descriptor instead.
 func (*FlagSet) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{23}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *FlagSet) GetFlag() *Flag {
@@ -2058,7 +2180,7 @@ type FlagCleared struct {
 
 func (x *FlagCleared) Reset() {
 	*x = FlagCleared{}
-	mi := &file_aida_v1_event_proto_msgTypes[24]
+	mi := &file_aida_v1_event_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2070,7 +2192,7 @@ func (x *FlagCleared) String() string {
 func (*FlagCleared) ProtoMessage() {}
 
 func (x *FlagCleared) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[24]
+	mi := &file_aida_v1_event_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2083,7 +2205,7 @@ func (x *FlagCleared) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlagCleared.ProtoReflect.Descriptor instead.
 func (*FlagCleared) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{24}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *FlagCleared) GetName() string {
@@ -2110,7 +2232,7 @@ type DraftCreated struct {
 
 func (x *DraftCreated) Reset() {
 	*x = DraftCreated{}
-	mi := &file_aida_v1_event_proto_msgTypes[25]
+	mi := &file_aida_v1_event_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2122,7 +2244,7 @@ func (x *DraftCreated) String() string {
 func (*DraftCreated) ProtoMessage() {}
 
 func (x *DraftCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[25]
+	mi := &file_aida_v1_event_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2135,7 +2257,7 @@ func (x *DraftCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftCreated.ProtoReflect.Descriptor instead.
 func (*DraftCreated) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{25}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DraftCreated) GetDraft() *Draft {
@@ -2158,7 +2280,7 @@ type DraftDecided struct {
 
 func (x *DraftDecided) Reset() {
 	*x = DraftDecided{}
-	mi := &file_aida_v1_event_proto_msgTypes[26]
+	mi := &file_aida_v1_event_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2170,7 +2292,7 @@ func (x *DraftDecided) String() string {
 func (*DraftDecided) ProtoMessage() {}
 
 func (x *DraftDecided) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[26]
+	mi := &file_aida_v1_event_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2183,7 +2305,7 @@ func (x *DraftDecided) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftDecided.ProtoReflect.Descriptor instead.
 func (*DraftDecided) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{26}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DraftDecided) GetDraftId() string {
@@ -2223,7 +2345,7 @@ type SignalReceived struct {
 
 func (x *SignalReceived) Reset() {
 	*x = SignalReceived{}
-	mi := &file_aida_v1_event_proto_msgTypes[27]
+	mi := &file_aida_v1_event_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2235,7 +2357,7 @@ func (x *SignalReceived) String() string {
 func (*SignalReceived) ProtoMessage() {}
 
 func (x *SignalReceived) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[27]
+	mi := &file_aida_v1_event_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2248,7 +2370,7 @@ func (x *SignalReceived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignalReceived.ProtoReflect.Descriptor instead.
 func (*SignalReceived) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{27}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SignalReceived) GetSignalId() string {
@@ -2303,7 +2425,7 @@ type SequenceStarted struct {
 
 func (x *SequenceStarted) Reset() {
 	*x = SequenceStarted{}
-	mi := &file_aida_v1_event_proto_msgTypes[28]
+	mi := &file_aida_v1_event_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2315,7 +2437,7 @@ func (x *SequenceStarted) String() string {
 func (*SequenceStarted) ProtoMessage() {}
 
 func (x *SequenceStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[28]
+	mi := &file_aida_v1_event_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2328,7 +2450,7 @@ func (x *SequenceStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SequenceStarted.ProtoReflect.Descriptor instead.
 func (*SequenceStarted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{28}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SequenceStarted) GetSequence() *Sequence {
@@ -2351,7 +2473,7 @@ type SequenceAdvanced struct {
 
 func (x *SequenceAdvanced) Reset() {
 	*x = SequenceAdvanced{}
-	mi := &file_aida_v1_event_proto_msgTypes[29]
+	mi := &file_aida_v1_event_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2363,7 +2485,7 @@ func (x *SequenceAdvanced) String() string {
 func (*SequenceAdvanced) ProtoMessage() {}
 
 func (x *SequenceAdvanced) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[29]
+	mi := &file_aida_v1_event_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2376,7 +2498,7 @@ func (x *SequenceAdvanced) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SequenceAdvanced.ProtoReflect.Descriptor instead.
 func (*SequenceAdvanced) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{29}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SequenceAdvanced) GetSequenceId() string {
@@ -2418,7 +2540,7 @@ type SequenceStopped struct {
 
 func (x *SequenceStopped) Reset() {
 	*x = SequenceStopped{}
-	mi := &file_aida_v1_event_proto_msgTypes[30]
+	mi := &file_aida_v1_event_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2430,7 +2552,7 @@ func (x *SequenceStopped) String() string {
 func (*SequenceStopped) ProtoMessage() {}
 
 func (x *SequenceStopped) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[30]
+	mi := &file_aida_v1_event_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2443,7 +2565,7 @@ func (x *SequenceStopped) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SequenceStopped.ProtoReflect.Descriptor instead.
 func (*SequenceStopped) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{30}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SequenceStopped) GetSequenceId() string {
@@ -2470,7 +2592,7 @@ type SequenceCompleted struct {
 
 func (x *SequenceCompleted) Reset() {
 	*x = SequenceCompleted{}
-	mi := &file_aida_v1_event_proto_msgTypes[31]
+	mi := &file_aida_v1_event_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2482,7 +2604,7 @@ func (x *SequenceCompleted) String() string {
 func (*SequenceCompleted) ProtoMessage() {}
 
 func (x *SequenceCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[31]
+	mi := &file_aida_v1_event_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2495,7 +2617,7 @@ func (x *SequenceCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SequenceCompleted.ProtoReflect.Descriptor instead.
 func (*SequenceCompleted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{31}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SequenceCompleted) GetSequenceId() string {
@@ -2515,7 +2637,7 @@ type OnboardingStarted struct {
 
 func (x *OnboardingStarted) Reset() {
 	*x = OnboardingStarted{}
-	mi := &file_aida_v1_event_proto_msgTypes[32]
+	mi := &file_aida_v1_event_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2527,7 +2649,7 @@ func (x *OnboardingStarted) String() string {
 func (*OnboardingStarted) ProtoMessage() {}
 
 func (x *OnboardingStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[32]
+	mi := &file_aida_v1_event_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2540,7 +2662,7 @@ func (x *OnboardingStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnboardingStarted.ProtoReflect.Descriptor instead.
 func (*OnboardingStarted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{32}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *OnboardingStarted) GetOnboarding() *Onboarding {
@@ -2561,7 +2683,7 @@ type MilestoneCompleted struct {
 
 func (x *MilestoneCompleted) Reset() {
 	*x = MilestoneCompleted{}
-	mi := &file_aida_v1_event_proto_msgTypes[33]
+	mi := &file_aida_v1_event_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2573,7 +2695,7 @@ func (x *MilestoneCompleted) String() string {
 func (*MilestoneCompleted) ProtoMessage() {}
 
 func (x *MilestoneCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[33]
+	mi := &file_aida_v1_event_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2586,7 +2708,7 @@ func (x *MilestoneCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MilestoneCompleted.ProtoReflect.Descriptor instead.
 func (*MilestoneCompleted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{33}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *MilestoneCompleted) GetName() string {
@@ -2613,7 +2735,7 @@ type OnboardingCompleted struct {
 
 func (x *OnboardingCompleted) Reset() {
 	*x = OnboardingCompleted{}
-	mi := &file_aida_v1_event_proto_msgTypes[34]
+	mi := &file_aida_v1_event_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2625,7 +2747,7 @@ func (x *OnboardingCompleted) String() string {
 func (*OnboardingCompleted) ProtoMessage() {}
 
 func (x *OnboardingCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_aida_v1_event_proto_msgTypes[34]
+	mi := &file_aida_v1_event_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2638,7 +2760,7 @@ func (x *OnboardingCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnboardingCompleted.ProtoReflect.Descriptor instead.
 func (*OnboardingCompleted) Descriptor() ([]byte, []int) {
-	return file_aida_v1_event_proto_rawDescGZIP(), []int{34}
+	return file_aida_v1_event_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *OnboardingCompleted) GetDealId() string {
@@ -2652,7 +2774,7 @@ var File_aida_v1_event_proto protoreflect.FileDescriptor
 
 const file_aida_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\xa6\x13\n" +
+	"\x13aida/v1/event.proto\x12\aaida.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14aida/v1/entity.proto\"\x96\x14\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
@@ -2666,10 +2788,12 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\rlead_archived\x18\r \x01(\v2\x15.aida.v1.LeadArchivedH\x00R\fleadArchived\x12<\n" +
 	"\rlead_restored\x18\x0e \x01(\v2\x15.aida.v1.LeadRestoredH\x00R\fleadRestored\x12?\n" +
 	"\x0elead_converted\x18\x0f \x01(\v2\x16.aida.v1.LeadConvertedH\x00R\rleadConverted\x12?\n" +
-	"\x0elead_qualified\x18\x10 \x01(\v2\x16.aida.v1.LeadQualifiedH\x00R\rleadQualified\x12E\n" +
+	"\x0elead_qualified\x18\x10 \x01(\v2\x16.aida.v1.LeadQualifiedH\x00R\rleadQualified\x12<\n" +
+	"\rlead_assessed\x18\x11 \x01(\v2\x15.aida.v1.LeadAssessedH\x00R\fleadAssessed\x12E\n" +
 	"\x10autonomy_changed\x18\x14 \x01(\v2\x18.aida.v1.AutonomyChangedH\x00R\x0fautonomyChanged\x123\n" +
 	"\n" +
-	"note_added\x18\x15 \x01(\v2\x12.aida.v1.NoteAddedH\x00R\tnoteAdded\x129\n" +
+	"note_added\x18\x15 \x01(\v2\x12.aida.v1.NoteAddedH\x00R\tnoteAdded\x120\n" +
+	"\tai_called\x18\x16 \x01(\v2\x11.aida.v1.AICalledH\x00R\baiCalled\x129\n" +
 	"\fdeal_created\x18\x1e \x01(\v2\x14.aida.v1.DealCreatedH\x00R\vdealCreated\x129\n" +
 	"\fdeal_updated\x18\x1f \x01(\v2\x14.aida.v1.DealUpdatedH\x00R\vdealUpdated\x12I\n" +
 	"\x12deal_stage_changed\x18  \x01(\v2\x19.aida.v1.DealStageChangedH\x00R\x10dealStageChanged\x12B\n" +
@@ -2742,7 +2866,13 @@ const file_aida_v1_event_proto_rawDesc = "" +
 	"\x04from\x18\x02 \x01(\tR\x04from\"\x85\x01\n" +
 	"\rLeadQualified\x12<\n" +
 	"\rqualification\x18\x01 \x01(\v2\x16.aida.v1.QualificationR\rqualification\x126\n" +
-	"\fnext_actions\x18\x02 \x03(\v2\x13.aida.v1.NextActionR\vnextActions\"M\n" +
+	"\fnext_actions\x18\x02 \x03(\v2\x13.aida.v1.NextActionR\vnextActions\"C\n" +
+	"\fLeadAssessed\x123\n" +
+	"\n" +
+	"assessment\x18\x01 \x01(\v2\x13.aida.v1.AssessmentR\n" +
+	"assessment\"/\n" +
+	"\bAICalled\x12#\n" +
+	"\x04call\x18\x01 \x01(\v2\x0f.aida.v1.AICallR\x04call\"M\n" +
 	"\x0fAutonomyChanged\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\x05R\x04from\x12\x0e\n" +
 	"\x02to\x18\x02 \x01(\x05R\x02to\x12\x16\n" +
@@ -2869,7 +2999,7 @@ func file_aida_v1_event_proto_rawDescGZIP() []byte {
 	return file_aida_v1_event_proto_rawDescData
 }
 
-var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_aida_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_aida_v1_event_proto_goTypes = []any{
 	(*Event)(nil),                   // 0: aida.v1.Event
 	(*LeadCaptured)(nil),            // 1: aida.v1.LeadCaptured
@@ -2879,52 +3009,56 @@ var file_aida_v1_event_proto_goTypes = []any{
 	(*LeadRestored)(nil),            // 5: aida.v1.LeadRestored
 	(*LeadConverted)(nil),           // 6: aida.v1.LeadConverted
 	(*LeadQualified)(nil),           // 7: aida.v1.LeadQualified
-	(*AutonomyChanged)(nil),         // 8: aida.v1.AutonomyChanged
-	(*NoteAdded)(nil),               // 9: aida.v1.NoteAdded
-	(*DealCreated)(nil),             // 10: aida.v1.DealCreated
-	(*DealUpdated)(nil),             // 11: aida.v1.DealUpdated
-	(*DealStageChanged)(nil),        // 12: aida.v1.DealStageChanged
-	(*AccountCreated)(nil),          // 13: aida.v1.AccountCreated
-	(*AccountUpdated)(nil),          // 14: aida.v1.AccountUpdated
-	(*AccountDealAttached)(nil),     // 15: aida.v1.AccountDealAttached
-	(*AccountHealthChanged)(nil),    // 16: aida.v1.AccountHealthChanged
-	(*AccountLifecycleChanged)(nil), // 17: aida.v1.AccountLifecycleChanged
-	(*ReminderSet)(nil),             // 18: aida.v1.ReminderSet
-	(*ReminderCancelled)(nil),       // 19: aida.v1.ReminderCancelled
-	(*ReminderFired)(nil),           // 20: aida.v1.ReminderFired
-	(*TaskAdded)(nil),               // 21: aida.v1.TaskAdded
-	(*TaskCompleted)(nil),           // 22: aida.v1.TaskCompleted
-	(*FlagSet)(nil),                 // 23: aida.v1.FlagSet
-	(*FlagCleared)(nil),             // 24: aida.v1.FlagCleared
-	(*DraftCreated)(nil),            // 25: aida.v1.DraftCreated
-	(*DraftDecided)(nil),            // 26: aida.v1.DraftDecided
-	(*SignalReceived)(nil),          // 27: aida.v1.SignalReceived
-	(*SequenceStarted)(nil),         // 28: aida.v1.SequenceStarted
-	(*SequenceAdvanced)(nil),        // 29: aida.v1.SequenceAdvanced
-	(*SequenceStopped)(nil),         // 30: aida.v1.SequenceStopped
-	(*SequenceCompleted)(nil),       // 31: aida.v1.SequenceCompleted
-	(*OnboardingStarted)(nil),       // 32: aida.v1.OnboardingStarted
-	(*MilestoneCompleted)(nil),      // 33: aida.v1.MilestoneCompleted
-	(*OnboardingCompleted)(nil),     // 34: aida.v1.OnboardingCompleted
-	nil,                             // 35: aida.v1.LeadUpdated.UtmEntry
-	(*timestamppb.Timestamp)(nil),   // 36: google.protobuf.Timestamp
-	(*Lead)(nil),                    // 37: aida.v1.Lead
-	(*structpb.Struct)(nil),         // 38: google.protobuf.Struct
-	(*Qualification)(nil),           // 39: aida.v1.Qualification
-	(*NextAction)(nil),              // 40: aida.v1.NextAction
-	(*Note)(nil),                    // 41: aida.v1.Note
-	(*Deal)(nil),                    // 42: aida.v1.Deal
-	(*Account)(nil),                 // 43: aida.v1.Account
-	(*AccountDeal)(nil),             // 44: aida.v1.AccountDeal
-	(*Health)(nil),                  // 45: aida.v1.Health
-	(*Task)(nil),                    // 46: aida.v1.Task
-	(*Flag)(nil),                    // 47: aida.v1.Flag
-	(*Draft)(nil),                   // 48: aida.v1.Draft
-	(*Sequence)(nil),                // 49: aida.v1.Sequence
-	(*Onboarding)(nil),              // 50: aida.v1.Onboarding
+	(*LeadAssessed)(nil),            // 8: aida.v1.LeadAssessed
+	(*AICalled)(nil),                // 9: aida.v1.AICalled
+	(*AutonomyChanged)(nil),         // 10: aida.v1.AutonomyChanged
+	(*NoteAdded)(nil),               // 11: aida.v1.NoteAdded
+	(*DealCreated)(nil),             // 12: aida.v1.DealCreated
+	(*DealUpdated)(nil),             // 13: aida.v1.DealUpdated
+	(*DealStageChanged)(nil),        // 14: aida.v1.DealStageChanged
+	(*AccountCreated)(nil),          // 15: aida.v1.AccountCreated
+	(*AccountUpdated)(nil),          // 16: aida.v1.AccountUpdated
+	(*AccountDealAttached)(nil),     // 17: aida.v1.AccountDealAttached
+	(*AccountHealthChanged)(nil),    // 18: aida.v1.AccountHealthChanged
+	(*AccountLifecycleChanged)(nil), // 19: aida.v1.AccountLifecycleChanged
+	(*ReminderSet)(nil),             // 20: aida.v1.ReminderSet
+	(*ReminderCancelled)(nil),       // 21: aida.v1.ReminderCancelled
+	(*ReminderFired)(nil),           // 22: aida.v1.ReminderFired
+	(*TaskAdded)(nil),               // 23: aida.v1.TaskAdded
+	(*TaskCompleted)(nil),           // 24: aida.v1.TaskCompleted
+	(*FlagSet)(nil),                 // 25: aida.v1.FlagSet
+	(*FlagCleared)(nil),             // 26: aida.v1.FlagCleared
+	(*DraftCreated)(nil),            // 27: aida.v1.DraftCreated
+	(*DraftDecided)(nil),            // 28: aida.v1.DraftDecided
+	(*SignalReceived)(nil),          // 29: aida.v1.SignalReceived
+	(*SequenceStarted)(nil),         // 30: aida.v1.SequenceStarted
+	(*SequenceAdvanced)(nil),        // 31: aida.v1.SequenceAdvanced
+	(*SequenceStopped)(nil),         // 32: aida.v1.SequenceStopped
+	(*SequenceCompleted)(nil),       // 33: aida.v1.SequenceCompleted
+	(*OnboardingStarted)(nil),       // 34: aida.v1.OnboardingStarted
+	(*MilestoneCompleted)(nil),      // 35: aida.v1.MilestoneCompleted
+	(*OnboardingCompleted)(nil),     // 36: aida.v1.OnboardingCompleted
+	nil,                             // 37: aida.v1.LeadUpdated.UtmEntry
+	(*timestamppb.Timestamp)(nil),   // 38: google.protobuf.Timestamp
+	(*Lead)(nil),                    // 39: aida.v1.Lead
+	(*structpb.Struct)(nil),         // 40: google.protobuf.Struct
+	(*Qualification)(nil),           // 41: aida.v1.Qualification
+	(*NextAction)(nil),              // 42: aida.v1.NextAction
+	(*Assessment)(nil),              // 43: aida.v1.Assessment
+	(*AICall)(nil),                  // 44: aida.v1.AICall
+	(*Note)(nil),                    // 45: aida.v1.Note
+	(*Deal)(nil),                    // 46: aida.v1.Deal
+	(*Account)(nil),                 // 47: aida.v1.Account
+	(*AccountDeal)(nil),             // 48: aida.v1.AccountDeal
+	(*Health)(nil),                  // 49: aida.v1.Health
+	(*Task)(nil),                    // 50: aida.v1.Task
+	(*Flag)(nil),                    // 51: aida.v1.Flag
+	(*Draft)(nil),                   // 52: aida.v1.Draft
+	(*Sequence)(nil),                // 53: aida.v1.Sequence
+	(*Onboarding)(nil),              // 54: aida.v1.Onboarding
 }
 var file_aida_v1_event_proto_depIdxs = []int32{
-	36, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
+	38, // 0: aida.v1.Event.time:type_name -> google.protobuf.Timestamp
 	1,  // 1: aida.v1.Event.lead_captured:type_name -> aida.v1.LeadCaptured
 	2,  // 2: aida.v1.Event.lead_updated:type_name -> aida.v1.LeadUpdated
 	3,  // 3: aida.v1.Event.lead_status_changed:type_name -> aida.v1.LeadStatusChanged
@@ -2932,58 +3066,62 @@ var file_aida_v1_event_proto_depIdxs = []int32{
 	5,  // 5: aida.v1.Event.lead_restored:type_name -> aida.v1.LeadRestored
 	6,  // 6: aida.v1.Event.lead_converted:type_name -> aida.v1.LeadConverted
 	7,  // 7: aida.v1.Event.lead_qualified:type_name -> aida.v1.LeadQualified
-	8,  // 8: aida.v1.Event.autonomy_changed:type_name -> aida.v1.AutonomyChanged
-	9,  // 9: aida.v1.Event.note_added:type_name -> aida.v1.NoteAdded
-	10, // 10: aida.v1.Event.deal_created:type_name -> aida.v1.DealCreated
-	11, // 11: aida.v1.Event.deal_updated:type_name -> aida.v1.DealUpdated
-	12, // 12: aida.v1.Event.deal_stage_changed:type_name -> aida.v1.DealStageChanged
-	13, // 13: aida.v1.Event.account_created:type_name -> aida.v1.AccountCreated
-	14, // 14: aida.v1.Event.account_updated:type_name -> aida.v1.AccountUpdated
-	15, // 15: aida.v1.Event.account_deal_attached:type_name -> aida.v1.AccountDealAttached
-	16, // 16: aida.v1.Event.account_health_changed:type_name -> aida.v1.AccountHealthChanged
-	17, // 17: aida.v1.Event.account_lifecycle_changed:type_name -> aida.v1.AccountLifecycleChanged
-	18, // 18: aida.v1.Event.reminder_set:type_name -> aida.v1.ReminderSet
-	19, // 19: aida.v1.Event.reminder_cancelled:type_name -> aida.v1.ReminderCancelled
-	20, // 20: aida.v1.Event.reminder_fired:type_name -> aida.v1.ReminderFired
-	21, // 21: aida.v1.Event.task_added:type_name -> aida.v1.TaskAdded
-	22, // 22: aida.v1.Event.task_completed:type_name -> aida.v1.TaskCompleted
-	23, // 23: aida.v1.Event.flag_set:type_name -> aida.v1.FlagSet
-	24, // 24: aida.v1.Event.flag_cleared:type_name -> aida.v1.FlagCleared
-	25, // 25: aida.v1.Event.draft_created:type_name -> aida.v1.DraftCreated
-	26, // 26: aida.v1.Event.draft_decided:type_name -> aida.v1.DraftDecided
-	27, // 27: aida.v1.Event.signal_received:type_name -> aida.v1.SignalReceived
-	28, // 28: aida.v1.Event.sequence_started:type_name -> aida.v1.SequenceStarted
-	29, // 29: aida.v1.Event.sequence_advanced:type_name -> aida.v1.SequenceAdvanced
-	30, // 30: aida.v1.Event.sequence_stopped:type_name -> aida.v1.SequenceStopped
-	31, // 31: aida.v1.Event.sequence_completed:type_name -> aida.v1.SequenceCompleted
-	32, // 32: aida.v1.Event.onboarding_started:type_name -> aida.v1.OnboardingStarted
-	33, // 33: aida.v1.Event.milestone_completed:type_name -> aida.v1.MilestoneCompleted
-	34, // 34: aida.v1.Event.onboarding_completed:type_name -> aida.v1.OnboardingCompleted
-	37, // 35: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
-	35, // 36: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
-	38, // 37: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
-	39, // 38: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
-	40, // 39: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
-	41, // 40: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
-	42, // 41: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
-	43, // 42: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
-	44, // 43: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
-	45, // 44: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
-	36, // 45: aida.v1.ReminderSet.due_at:type_name -> google.protobuf.Timestamp
-	38, // 46: aida.v1.ReminderSet.payload:type_name -> google.protobuf.Struct
-	36, // 47: aida.v1.ReminderFired.due_at:type_name -> google.protobuf.Timestamp
-	46, // 48: aida.v1.TaskAdded.task:type_name -> aida.v1.Task
-	47, // 49: aida.v1.FlagSet.flag:type_name -> aida.v1.Flag
-	48, // 50: aida.v1.DraftCreated.draft:type_name -> aida.v1.Draft
-	36, // 51: aida.v1.SignalReceived.at:type_name -> google.protobuf.Timestamp
-	49, // 52: aida.v1.SequenceStarted.sequence:type_name -> aida.v1.Sequence
-	36, // 53: aida.v1.SequenceAdvanced.next_at:type_name -> google.protobuf.Timestamp
-	50, // 54: aida.v1.OnboardingStarted.onboarding:type_name -> aida.v1.Onboarding
-	55, // [55:55] is the sub-list for method output_type
-	55, // [55:55] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	8,  // 8: aida.v1.Event.lead_assessed:type_name -> aida.v1.LeadAssessed
+	10, // 9: aida.v1.Event.autonomy_changed:type_name -> aida.v1.AutonomyChanged
+	11, // 10: aida.v1.Event.note_added:type_name -> aida.v1.NoteAdded
+	9,  // 11: aida.v1.Event.ai_called:type_name -> aida.v1.AICalled
+	12, // 12: aida.v1.Event.deal_created:type_name -> aida.v1.DealCreated
+	13, // 13: aida.v1.Event.deal_updated:type_name -> aida.v1.DealUpdated
+	14, // 14: aida.v1.Event.deal_stage_changed:type_name -> aida.v1.DealStageChanged
+	15, // 15: aida.v1.Event.account_created:type_name -> aida.v1.AccountCreated
+	16, // 16: aida.v1.Event.account_updated:type_name -> aida.v1.AccountUpdated
+	17, // 17: aida.v1.Event.account_deal_attached:type_name -> aida.v1.AccountDealAttached
+	18, // 18: aida.v1.Event.account_health_changed:type_name -> aida.v1.AccountHealthChanged
+	19, // 19: aida.v1.Event.account_lifecycle_changed:type_name -> aida.v1.AccountLifecycleChanged
+	20, // 20: aida.v1.Event.reminder_set:type_name -> aida.v1.ReminderSet
+	21, // 21: aida.v1.Event.reminder_cancelled:type_name -> aida.v1.ReminderCancelled
+	22, // 22: aida.v1.Event.reminder_fired:type_name -> aida.v1.ReminderFired
+	23, // 23: aida.v1.Event.task_added:type_name -> aida.v1.TaskAdded
+	24, // 24: aida.v1.Event.task_completed:type_name -> aida.v1.TaskCompleted
+	25, // 25: aida.v1.Event.flag_set:type_name -> aida.v1.FlagSet
+	26, // 26: aida.v1.Event.flag_cleared:type_name -> aida.v1.FlagCleared
+	27, // 27: aida.v1.Event.draft_created:type_name -> aida.v1.DraftCreated
+	28, // 28: aida.v1.Event.draft_decided:type_name -> aida.v1.DraftDecided
+	29, // 29: aida.v1.Event.signal_received:type_name -> aida.v1.SignalReceived
+	30, // 30: aida.v1.Event.sequence_started:type_name -> aida.v1.SequenceStarted
+	31, // 31: aida.v1.Event.sequence_advanced:type_name -> aida.v1.SequenceAdvanced
+	32, // 32: aida.v1.Event.sequence_stopped:type_name -> aida.v1.SequenceStopped
+	33, // 33: aida.v1.Event.sequence_completed:type_name -> aida.v1.SequenceCompleted
+	34, // 34: aida.v1.Event.onboarding_started:type_name -> aida.v1.OnboardingStarted
+	35, // 35: aida.v1.Event.milestone_completed:type_name -> aida.v1.MilestoneCompleted
+	36, // 36: aida.v1.Event.onboarding_completed:type_name -> aida.v1.OnboardingCompleted
+	39, // 37: aida.v1.LeadCaptured.lead:type_name -> aida.v1.Lead
+	37, // 38: aida.v1.LeadUpdated.utm:type_name -> aida.v1.LeadUpdated.UtmEntry
+	40, // 39: aida.v1.LeadUpdated.custom_fields:type_name -> google.protobuf.Struct
+	41, // 40: aida.v1.LeadQualified.qualification:type_name -> aida.v1.Qualification
+	42, // 41: aida.v1.LeadQualified.next_actions:type_name -> aida.v1.NextAction
+	43, // 42: aida.v1.LeadAssessed.assessment:type_name -> aida.v1.Assessment
+	44, // 43: aida.v1.AICalled.call:type_name -> aida.v1.AICall
+	45, // 44: aida.v1.NoteAdded.note:type_name -> aida.v1.Note
+	46, // 45: aida.v1.DealCreated.deal:type_name -> aida.v1.Deal
+	47, // 46: aida.v1.AccountCreated.account:type_name -> aida.v1.Account
+	48, // 47: aida.v1.AccountDealAttached.deal:type_name -> aida.v1.AccountDeal
+	49, // 48: aida.v1.AccountHealthChanged.health:type_name -> aida.v1.Health
+	38, // 49: aida.v1.ReminderSet.due_at:type_name -> google.protobuf.Timestamp
+	40, // 50: aida.v1.ReminderSet.payload:type_name -> google.protobuf.Struct
+	38, // 51: aida.v1.ReminderFired.due_at:type_name -> google.protobuf.Timestamp
+	50, // 52: aida.v1.TaskAdded.task:type_name -> aida.v1.Task
+	51, // 53: aida.v1.FlagSet.flag:type_name -> aida.v1.Flag
+	52, // 54: aida.v1.DraftCreated.draft:type_name -> aida.v1.Draft
+	38, // 55: aida.v1.SignalReceived.at:type_name -> google.protobuf.Timestamp
+	53, // 56: aida.v1.SequenceStarted.sequence:type_name -> aida.v1.Sequence
+	38, // 57: aida.v1.SequenceAdvanced.next_at:type_name -> google.protobuf.Timestamp
+	54, // 58: aida.v1.OnboardingStarted.onboarding:type_name -> aida.v1.Onboarding
+	59, // [59:59] is the sub-list for method output_type
+	59, // [59:59] is the sub-list for method input_type
+	59, // [59:59] is the sub-list for extension type_name
+	59, // [59:59] is the sub-list for extension extendee
+	0,  // [0:59] is the sub-list for field type_name
 }
 
 func init() { file_aida_v1_event_proto_init() }
@@ -3000,8 +3138,10 @@ func file_aida_v1_event_proto_init() {
 		(*Event_LeadRestored)(nil),
 		(*Event_LeadConverted)(nil),
 		(*Event_LeadQualified)(nil),
+		(*Event_LeadAssessed)(nil),
 		(*Event_AutonomyChanged)(nil),
 		(*Event_NoteAdded)(nil),
+		(*Event_AiCalled)(nil),
 		(*Event_DealCreated)(nil),
 		(*Event_DealUpdated)(nil),
 		(*Event_DealStageChanged)(nil),
@@ -3029,15 +3169,15 @@ func file_aida_v1_event_proto_init() {
 		(*Event_OnboardingCompleted)(nil),
 	}
 	file_aida_v1_event_proto_msgTypes[2].OneofWrappers = []any{}
-	file_aida_v1_event_proto_msgTypes[11].OneofWrappers = []any{}
-	file_aida_v1_event_proto_msgTypes[14].OneofWrappers = []any{}
+	file_aida_v1_event_proto_msgTypes[13].OneofWrappers = []any{}
+	file_aida_v1_event_proto_msgTypes[16].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aida_v1_event_proto_rawDesc), len(file_aida_v1_event_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
