@@ -122,7 +122,8 @@ func ReadReply(text string, now time.Time) Intent {
 }
 
 // questions adds to found each sentence that asks something: Interested when it asks for a
-// meeting ("when can we talk?"), Question otherwise ("how much is it?"). A sentence asks when it
+// meeting ("when can we talk?") or proposes to go on ("can we start a trial?"), Question
+// otherwise ("how much is it?"). A sentence asks when it
 // ends in a question mark or opens with a question's words.
 func questions(ts []string, found map[Kind][]string) {
 	start := 0
@@ -136,10 +137,14 @@ func questions(ts []string, found map[Kind][]string) {
 			continue
 		}
 		k := Question
+		for _, p := range proposalStarts() {
+			if at := p.find(s); len(at) > 0 && at[0] == 0 {
+				k = Interested
+			}
+		}
 		for _, p := range schedulingWords() {
 			if len(p.find(s)) > 0 {
 				k = Interested
-				break
 			}
 		}
 		q := strings.Join(s, " ")

@@ -18,6 +18,8 @@ func TestReadReplyKinds(t *testing.T) {
 		{"interested asks for a meeting", "Could we book a demo on Thursday?", Interested},
 		{"interested after negation elsewhere", "No problem at all. I'm interested!", Interested},
 		{"question", "What does the enterprise plan include?", Question},
+		{"free is no meeting", "Is there a free trial?", Question},
+		{"a proposal is interest", "Could we start a pilot in April?", Interested},
 		{"question without mark", "How many seats come with the starter plan", Question},
 		{"not now", "Bad timing for us, check back later this year.", NotNow},
 		{"objection", "We're not interested.", Objection},

@@ -3,6 +3,8 @@ package offline
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The patterns that name another contact, on the reply's original text (names are read by
@@ -93,10 +95,8 @@ func isNotName(w string) bool {
 }
 
 func isCapital(w string) bool {
-	for _, r := range w {
-		return r >= 'A' && r <= 'Z' || r > 127 && strings.ToUpper(string(r)) == string(r) && strings.ToLower(string(r)) != string(r)
-	}
-	return false
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
 
 func group(s string, m []int, g int) string {

@@ -10,7 +10,7 @@ func bounceWords() []phrase {
 		"was not delivered", "message not delivered", "address not found", "user unknown",
 		"unknown user", "no such user", "mailbox unavailable", "mailbox not found",
 		"mailbox does not exist", "recipient address rejected", "returned mail",
-		"permanent error", "550 5 1 1", "550 5 1 10", "550 5 4 1", "554 5 4 4")
+		"permanent error", "permanent failure", "failed permanently", "550 5 1 1", "550 5 1 10", "550 5 4 1", "554 5 4 4")
 }
 
 func unsubscribeWords() []phrase {
@@ -80,10 +80,17 @@ func questionStarts() []phrase {
 		"could you", "is there", "are there", "is it", "will it", "would it")
 }
 
+// proposalStarts open a question that proposes to go on together: "can we start a trial?".
+func proposalStarts() []phrase {
+	return phrases("can we", "could we", "shall we", "should we", "may we", "when can we",
+		"how about", "what about a", "would you be open", "are you free", "are you available")
+}
+
 // schedulingWords turn a question into interest: "when can we talk?" asks for a meeting.
 func schedulingWords() []phrase {
 	return phrases("call", "demo", "meeting", "meet", "chat", "talk", "slot", "calendar",
-		"schedule", "book", "available", "free", "zoom", "teams")
+		"schedule", "book", "zoom", "teams", "you free", "you available", "free on", "free next",
+		"free this", "available on", "available next", "available this")
 }
 
 func interestedWords() []phrase {
