@@ -28,6 +28,7 @@ Usage:
   aida nats creds --role integration [--out FILE]
                             print the URL (with user and password) a service connects to the
                             embedded NATS server with
+  aida eval [--purpose P]   run the offline brain over the golden set; print pass rates per purpose
   aida version              print the version
   aida help                 print this help
 
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keysCommand(ctx, args, getenv, stdout, stderr)
 	case "nats":
 		return natsCommand(args, getenv, stdout, stderr)
+	case "eval":
+		return evalCommand(args, getenv, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprintf(stderr, "aida: unknown command %q; run `aida help`\n", cmd)
