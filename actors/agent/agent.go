@@ -50,6 +50,7 @@ type Config struct {
 	Timeout     time.Duration         // per command; default 10 s
 	Logger      *slog.Logger          // default: discard
 	Registerer  prometheus.Registerer // nil: no metrics
+	Brain       Brain                 // the language model the ai agent asks; nil: that agent does nothing
 }
 
 func (c *Config) defaults() {
@@ -85,8 +86,14 @@ type Agent struct {
 // Name returns the agent's name (nurture, pipeline, success).
 func (a *Agent) Name() string { return a.name }
 
-// Actor returns the actor the agent's commands carry: agent:<name>.
-func (a *Agent) Actor() string { return "agent:" + a.name }
+// Actor returns the actor the agent's commands carry: agent:<name>, and "ai" for the agent
+// that speaks for the language model.
+func (a *Agent) Actor() string {
+	if a.name == NameAI {
+		return "ai"
+	}
+	return "agent:" + a.name
+}
 
 // Durable returns the name of the agent's JetStream consumer: agent-<name>.
 func (a *Agent) Durable() string { return "agent-" + a.name }

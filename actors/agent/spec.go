@@ -42,6 +42,9 @@ func Specs() []Spec {
 		{Name: "success", Events: []string{deal.TypeWon, "crm.account.reminder_fired"},
 			About: "turns won deals into onboarded accounts and keeps their health score",
 			May:   []string{"create_account", "start_onboarding", "schedule_reminder", "recompute_health", "add_task"}, handle: (*Agent).success},
+		{Name: NameAI, Events: []string{lead.TypeCaptured, lead.TypeUpdated},
+			About: "asks the language model (AIDA_AI_*) to read each new or changed lead; runs only with an endpoint",
+			May:   []string{"assess_lead", "record_ai_call"}, handle: (*Agent).brain},
 	}
 }
 

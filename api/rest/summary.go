@@ -62,6 +62,11 @@ func summarize(kind string, e *aidapb.Event) string {
 	case *aidapb.Event_LeadQualified:
 		q := d.LeadQualified.GetQualification()
 		return by + " scored " + it + " " + string(fixed(int64(q.GetScore()), 3)) + paren("decision ", q.GetDecision())
+	case *aidapb.Event_LeadAssessed:
+		a := d.LeadAssessed.GetAssessment()
+		return because(by+" ("+orElse(a.GetModel(), "a model")+") read "+it+" at "+string(fixed(int64(a.GetScore()), 3)), a.GetReason())
+	case *aidapb.Event_AiCalled:
+		return aiCall(by, d.AiCalled.GetCall())
 	case *aidapb.Event_AutonomyChanged:
 		c := d.AutonomyChanged
 		from := ""
@@ -423,3 +428,37 @@ func clip(s string, max int) string {
 // oneLine collapses runs of white space (new lines included) into single spaces and drops
 // invalid UTF-8.
 func oneLine(s string) string { return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ") }
+
+// aiCall tells a call to a language model: its purpose, model, tokens and outcome.
+func aiCall(by string, c *aidapb.AICall) string {
+	s := fmt.Sprintf("%s asked %s to %s (%d+%d tokens, %d ms)", by, orElse(c.GetModel(), "the model"),
+		purposeText(c.GetPurpose()), c.GetTokensIn(), c.GetTokensOut(), c.GetLatencyMs())
+	switch c.GetOutcome() {
+	case "ok":
+		return s
+	case "repaired":
+		return s + ": answered after one repair"
+	case "":
+		return because(s, c.GetReason())
+	}
+	return because(s+": "+c.GetOutcome(), c.GetReason())
+}
+
+// purposeText is what a call to a model was for, as a verb phrase.
+func purposeText(purpose string) string {
+	switch purpose {
+	case "qualify":
+		return "qualify"
+	case "read_reply":
+		return "read a reply"
+	case "write_email":
+		return "write an email"
+	case "deal":
+		return "assess the deal"
+	case "next_action":
+		return "propose a next action"
+	case "":
+		return "answer"
+	}
+	return "answer (" + strings.ReplaceAll(purpose, "_", " ") + ")"
+}

@@ -41,6 +41,10 @@ func TestSummarize(t *testing.T) {
 			e.Data = &aidapb.Event_LeadConverted{LeadConverted: d}
 		case *aidapb.LeadQualified:
 			e.Data = &aidapb.Event_LeadQualified{LeadQualified: d}
+		case *aidapb.LeadAssessed:
+			e.Data = &aidapb.Event_LeadAssessed{LeadAssessed: d}
+		case *aidapb.AICalled:
+			e.Data = &aidapb.Event_AiCalled{AiCalled: d}
 		case *aidapb.AutonomyChanged:
 			e.Data = &aidapb.Event_AutonomyChanged{AutonomyChanged: d}
 		case *aidapb.NoteAdded:
@@ -115,6 +119,12 @@ func TestSummarize(t *testing.T) {
 		{"lead", ev("api", &aidapb.LeadArchived{From: "new", Reason: "spam"}), "api archived the lead: spam"},
 		{"lead", ev("api", &aidapb.LeadRestored{To: "new"}), "api restored the lead to new"},
 		{"lead", ev("api", &aidapb.LeadConverted{DealId: "d1"}), "api converted the lead into deal d1"},
+		{"lead", ev("ai", &aidapb.LeadAssessed{Assessment: &aidapb.Assessment{Score: 820, Model: "gpt-4o-mini", Reason: "a buyer asking for a demo"}}),
+			"ai (gpt-4o-mini) read the lead at 0.820: a buyer asking for a demo"},
+		{"lead", ev("ai", &aidapb.AICalled{Call: &aidapb.AICall{Purpose: "qualify", Model: "gpt-4o-mini", TokensIn: 412, TokensOut: 38, LatencyMs: 950, Outcome: "ok"}}),
+			"ai asked gpt-4o-mini to qualify (412+38 tokens, 950 ms)"},
+		{"deal", ev("ai", &aidapb.AICalled{Call: &aidapb.AICall{Purpose: "next_action", Outcome: "timeout", Reason: "the offline brain answered: timeout"}}),
+			"ai asked the model to propose a next action (0+0 tokens, 0 ms): timeout: the offline brain answered: timeout"},
 		{"lead", ev("agent:qualifier", &aidapb.LeadQualified{Qualification: &aidapb.Qualification{Score: 725, Decision: "qualified"}}),
 			"agent:qualifier scored the lead 0.725 (decision qualified)"},
 		{"account", ev("user:ann", &aidapb.AutonomyChanged{From: 2, To: 4, Reason: "trusted"}),

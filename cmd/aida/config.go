@@ -54,6 +54,16 @@ func settings(c *system.Config) []setting {
 		{"oidc-audience", "AIDA_OIDC_AUDIENCE", "the audience (aud) OIDC tokens must carry; required with AIDA_OIDC_ISSUER", (*stringValue)(&c.OIDCAudience)},
 		{"oidc-role-claim", "AIDA_OIDC_ROLE_CLAIM", "the claim holding a user's roles (viewer, rep, manager, admin); a dotted path reaches nested claims", (*stringValue)(&c.OIDCRoleClaim)},
 		{"oidc-name-claim", "AIDA_OIDC_NAME_CLAIM", "the claim naming a user: their principal (user:<name>) and the owner name a rep works on (e.g. email)", (*stringValue)(&c.OIDCNameClaim)},
+		{"ai-base-url", "AIDA_AI_BASE_URL", "an OpenAI-compatible endpoint ending in /v1 (OpenAI, OpenRouter, Ollama http://127.0.0.1:11434/v1, vLLM, llama.cpp); empty: no model, the offline brain decides alone", (*stringValue)(&c.AI.BaseURL)},
+		{"", "AIDA_AI_API_KEY", "the endpoint's API key, sent as a bearer token; environment only (may be empty for a local server)", (*stringValue)(&c.AI.APIKey)},
+		{"ai-model", "AIDA_AI_MODEL", "the chat model the endpoint serves (e.g. gpt-4o-mini, llama3.1)", (*stringValue)(&c.AI.Model)},
+		{"ai-embed-model", "AIDA_AI_EMBED_MODEL", "the embeddings model for entity memory; empty: memory embeds offline (lexical, not semantic)", (*stringValue)(&c.AI.EmbedModel)},
+		{"ai-timeout", "AIDA_AI_TIMEOUT", "the longest one call to the model may take, retries included; past it the offline brain's answer stands", (*durationValue)(&c.AI.Timeout)},
+		{"ai-concurrency", "AIDA_AI_CONCURRENCY", "calls to the model in flight at most", (*intValue)(&c.AI.Concurrency)},
+		{"ai-daily-tokens", "AIDA_AI_DAILY_TOKENS", "tokens per UTC day for all calls (a warning at 80%, none past 100%: the offline brain answers); 0: no limit", (*int64Value)(&c.AI.DailyTokens)},
+		{"ai-entity-daily-tokens", "AIDA_AI_ENTITY_DAILY_TOKENS", "tokens per UTC day for one entity; 0: no limit", (*int64Value)(&c.AI.EntityDailyTokens)},
+		{"ai-price-in", "AIDA_AI_PRICE_IN", "the price of a million input tokens, for the cost the journal records", (*floatValue)(&c.AI.PriceIn)},
+		{"ai-price-out", "AIDA_AI_PRICE_OUT", "the price of a million output tokens", (*floatValue)(&c.AI.PriceOut)},
 		{"log-level", "AIDA_LOG_LEVEL", "debug, info, warn or error (logs are JSON on stderr)", (*stringValue)(&c.LogLevel)},
 	}
 }
@@ -130,6 +140,30 @@ func (v *intValue) Set(s string) error {
 		return fmt.Errorf("%q is not a whole number", s)
 	}
 	*v = intValue(n)
+	return nil
+}
+
+type int64Value int64
+
+func (v *int64Value) String() string { return strconv.FormatInt(int64(*v), 10) }
+func (v *int64Value) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	*v = int64Value(n)
+	return nil
+}
+
+type floatValue float64
+
+func (v *floatValue) String() string { return strconv.FormatFloat(float64(*v), 'f', -1, 64) }
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	*v = floatValue(f)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/aidacrm/aida/edge/inbound"
 	"github.com/aidacrm/aida/edge/natscmd"
 	"github.com/aidacrm/aida/persistence"
+	"github.com/aidacrm/aida/runtime/ai"
 	"github.com/aidacrm/aida/runtime/bus"
 	"github.com/aidacrm/aida/runtime/consumer"
 	"github.com/aidacrm/aida/runtime/host"
@@ -214,7 +215,17 @@ func (s *System) startAgents(context.Context) error {
 	})
 	cfg := agent.Config{StaleAfter: s.cfg.StaleAfter, HealthEvery: s.cfg.HealthEvery, Timeout: s.cfg.RequestTimeout,
 		Logger: s.logger, Registerer: s.reg, Clock: s.now}
+	if s.cfg.AI.Enabled() {
+		brain, err := ai.New(s.cfg.AI, ai.WithRegisterer(s.reg), ai.WithLogger(s.logger))
+		if err != nil {
+			return errors.Join(err, s.agentLoops.Stop())
+		}
+		cfg.Brain = brain
+	}
 	for _, name := range s.cfg.AgentList() {
+		if name == agent.NameAI && cfg.Brain == nil {
+			continue // no endpoint: the offline brain decides alone
+		}
 		a, err := agent.New(name, s.gateway, cfg)
 		if err != nil { // Validate refused it already
 			return errors.Join(err, s.agentLoops.Stop())

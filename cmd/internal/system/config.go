@@ -13,6 +13,7 @@ import (
 	"github.com/aidacrm/aida/actors/agent"
 	"github.com/aidacrm/aida/edge/stream"
 	"github.com/aidacrm/aida/policies/access"
+	"github.com/aidacrm/aida/runtime/ai"
 	"github.com/aidacrm/aida/runtime/bus"
 )
 
@@ -53,6 +54,7 @@ type Config struct {
 	TrustedProxies  string        // reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-* count
 	StreamConns     int           // open live-stream websockets on this server, at most
 	StreamPerWho    int           // open live-stream websockets of one principal, at most
+	AI              ai.Config     // the language model; zero BaseURL: none, the offline brain alone
 }
 
 // AgentList returns the agents to run.
@@ -94,6 +96,7 @@ func Default() Config {
 		OIDCNameClaim:   "sub",
 		StreamConns:     stream.DefaultMaxConnections,
 		StreamPerWho:    stream.DefaultMaxPerPrincipal,
+		AI:              ai.Config{Timeout: ai.DefaultTimeout, Concurrency: ai.DefaultConcurrency},
 	}
 }
 
@@ -157,6 +160,11 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateHTTP()...)
+	if c.AI.Enabled() {
+		errs = append(errs, c.AI.Validate())
+	} else if c.AI.Model != "" || c.AI.APIKey != "" {
+		errs = append(errs, errors.New("AIDA_AI_MODEL or AIDA_AI_API_KEY is set without AIDA_AI_BASE_URL: name the endpoint (ending in /v1), or clear them"))
+	}
 	return errors.Join(errs...)
 }
 
