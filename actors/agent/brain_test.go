@@ -21,7 +21,7 @@ func TestBrainAssessesLeads(t *testing.T) {
 	tests := []struct {
 		name    string
 		steps   []aitest.Step // one step answers every call
-		command string // the command the agent sends
+		command string        // the command the agent sends
 		outcome string
 		score   int32
 	}{

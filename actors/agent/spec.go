@@ -8,6 +8,7 @@ import (
 
 	"github.com/aidacrm/aida/actors/deal"
 	"github.com/aidacrm/aida/actors/lead"
+	"github.com/aidacrm/aida/api/event"
 )
 
 // ErrUnknown: New was given a name the agent table does not have.
@@ -42,6 +43,9 @@ func Specs() []Spec {
 		{Name: "success", Events: []string{deal.TypeWon, "crm.account.reminder_fired"},
 			About: "turns won deals into onboarded accounts and keeps their health score",
 			May:   []string{"create_account", "start_onboarding", "schedule_reminder", "recompute_health", "add_task"}, handle: (*Agent).success},
+		{Name: NameReader, Events: []string{event.SignalType(lead.Kind, event.EmailReplied), event.SignalType(lead.Kind, event.SMSReplied)},
+			About: "reads each reply a lead sends (offline rules) and acts on it: a task to answer or write again, an opt-out, a bounce, a referral's note",
+			May:   []string{"add_note", "add_task", "record_signal"}, handle: (*Agent).read},
 		{Name: NameAI, Events: []string{lead.TypeCaptured, lead.TypeUpdated},
 			About: "asks the language model (AIDA_AI_*) to read each new or changed lead; runs only with an endpoint",
 			May:   []string{"assess_lead", "record_ai_call"}, handle: (*Agent).brain},

@@ -11,7 +11,7 @@ import (
 // TestSpecs: the table names each agent once, in start order; each reacts to event types of
 // the catalogue and has a handler and a line of what it does.
 func TestSpecs(t *testing.T) {
-	if got := Names(); !slices.Equal(got, []string{"nurture", "pipeline", "success", "ai"}) {
+	if got := Names(); !slices.Equal(got, []string{"nurture", "pipeline", "success", "reader", "ai"}) {
 		t.Fatalf("Names() = %q", got)
 	}
 	types := event.NewIndex()
