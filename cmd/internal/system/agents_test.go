@@ -148,6 +148,15 @@ func TestNurtureAgent(t *testing.T) {
 	eventually(t, "the router consumed all three deliveries", func() (float64, error) {
 		return counterValue(sys, "aida_bus_consumer_handled_total", "aida-inbound")
 	}, func(n float64) bool { return n >= 2 })
+	// The reader agent reads the reply once ("Tell me more": interested) and gives the owner a
+	// task to answer, after a note that says what it read.
+	l = eventually(t, "the reader acts on the reply", sys.getLead(t, id), func(l *aidapb.Lead) bool {
+		return len(l.GetWork().GetTasks()) == 1
+	})
+	if tk := l.GetWork().GetTasks()[0]; !strings.Contains(tk.GetTitle(), "interested") || tk.GetCreatedBy() != "agent:reader" ||
+		len(l.GetNotes()) != 1 || !strings.Contains(l.GetNotes()[0].GetText(), "as interested") {
+		t.Fatalf("the reader's task %v, notes %v", tk, l.GetNotes())
+	}
 	version := l.GetVersion()
 
 	clock.Advance(7 * 24 * time.Hour)
@@ -197,19 +206,23 @@ func TestPipelineAndSuccessAgents(t *testing.T) {
 
 	// The won deal becomes an account in enterprise onboarding (value above 50 000).
 	d := eventually(t, "the won deal gets an account", sys.getDeal(t, won), func(d *aidapb.Deal) bool { return d.GetAccountId() != "" })
-	acc := eventually(t, "onboarding with its health check", sys.getAccount(t, d.GetAccountId()), func(a *aidapb.Account) bool {
-		return a.GetOnboarding() != nil && len(a.GetReminders()) == 6
+	// The kickoff falls due on day 0 (the reference's milestones are 0-based: decision 30), so
+	// its reminder fires at once and the owner gets its task; the other four and the health
+	// check stay pending.
+	acc := eventually(t, "onboarding with its health check and the kickoff's task", sys.getAccount(t, d.GetAccountId()), func(a *aidapb.Account) bool {
+		return a.GetOnboarding() != nil && len(a.GetReminders()) == 5 && len(a.GetWork().GetTasks()) == 1
 	})
 	o := acc.GetOnboarding()
 	if acc.GetLifecycle() != account.Onboarding || o.GetTemplate() != account.TemplateEnterprise || o.GetDealId() != won ||
-		len(o.GetMilestones()) != 5 || !o.GetMilestones()[0].GetDueAt().AsTime().Equal(clockStart.Add(12*24*time.Hour)) {
+		len(o.GetMilestones()) != 5 || !o.GetMilestones()[0].GetDueAt().AsTime().Equal(clockStart) ||
+		!o.GetMilestones()[1].GetDueAt().AsTime().Equal(clockStart.Add(12*24*time.Hour)) {
 		t.Fatalf("account %s onboarding %v", acc.GetLifecycle(), o)
 	}
 
-	// Day 12: the first milestone falls due and the owner gets a task.
+	// Day 12: the health check ran and was set again.
 	clock.Advance(12 * 24 * time.Hour)
-	acc = eventually(t, "a task for the first milestone", sys.getAccount(t, acc.GetId()), func(a *aidapb.Account) bool {
-		return len(a.GetWork().GetTasks()) == 1
+	acc = eventually(t, "the second milestone's task", sys.getAccount(t, acc.GetId()), func(a *aidapb.Account) bool {
+		return len(a.GetWork().GetTasks()) == 2
 	})
 	task := acc.GetWork().GetTasks()[0]
 	if task.GetAssignee() != "user:ann" || task.GetCreatedBy() != "agent:success" || !strings.Contains(task.GetTitle(), "kickoff call") {
