@@ -152,5 +152,12 @@ func samples() []sample {
 		}}}},
 		{"account", "a1", &aidapb.Event{Type: "crm.account.onboarding_completed", Actor: "user:ann", Data: &aidapb.Event_OnboardingCompleted{OnboardingCompleted: &aidapb.OnboardingCompleted{DealId: "d2"}}}},
 		{"account", "a1", &aidapb.Event{Type: "crm.account.note_added", Actor: "user:ann", Data: &aidapb.Event_NoteAdded{NoteAdded: &aidapb.NoteAdded{Note: note}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.assessed", Actor: "ai", Data: &aidapb.Event_LeadAssessed{LeadAssessed: &aidapb.LeadAssessed{
+			Assessment: &aidapb.Assessment{Score: 820, Model: "gpt-4o-mini", Reason: "a buyer asking for a demo"},
+		}}}},
+		{"lead", "l1", &aidapb.Event{Type: "crm.lead.ai_called", Actor: "ai", Data: &aidapb.Event_AiCalled{AiCalled: &aidapb.AICalled{
+			Call: &aidapb.AICall{Purpose: "qualify", Model: "gpt-4o-mini", TokensIn: 412, TokensOut: 38, LatencyMs: 950, Cost: 0.0001,
+				Outcome: "ok", PromptHash: "3f2a"},
+		}}}},
 	}
 }
