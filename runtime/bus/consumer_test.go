@@ -312,7 +312,8 @@ func TestConsumeDurableResume(t *testing.T) {
 	waitFor(t, 10*time.Second, "the first run", func() bool { return rec1.len() >= 10 })
 	stop1()
 	checkNoLeaks(t)
-	// The acks were sent before Consume returned; the server may count them a moment later.
+	// Each ack is published (not waited for) before its handler returns; the server counts it a
+	// moment later.
 	waitFor(t, 5*time.Second, "the first run's acks", func() bool {
 		info := consumerInfo(t, b, "resume")
 		return info.NumAckPending == 0 && info.NumPending == 0
