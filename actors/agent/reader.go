@@ -24,7 +24,9 @@ const (
 )
 
 // read handles a lead's reply (email or SMS): the offline brain reads its intent
-// (runtime/ai/offline), the reading is journaled as a note, and the agent acts on it:
+// (runtime/ai/offline) or, with a model configured, the model does (the offline reading stands
+// when the call fails; the call is journaled either way); the reading is journaled as a note,
+// and the agent acts on it:
 // interested, a question, an objection or an unclear reply give the owner a task to answer;
 // not now and an away message a task to write again on the date named (or in 14 and 7 days);
 // an unsubscribe opts the lead out; a bounce notice records a bounce; a referral notes the new
@@ -40,12 +42,21 @@ func (a *Agent) read(ctx context.Context, ev Event) error {
 	}
 	now := a.cfg.Clock()
 	channelEmail := ev.Type == event.SignalType(lead.Kind, event.EmailReplied)
-	in := offline.ReadReply(sig.GetSubject()+"\n"+sig.GetText(), now)
-	if !channelEmail && smsStop(sig.GetText()) {
+	text := sig.GetSubject() + "\n" + sig.GetText()
+	in, source := offline.ReadReply(text, now), "offline rules"
+	switch {
+	case !channelEmail && smsStop(sig.GetText()):
 		in = offline.Intent{Kind: offline.Unsubscribe, Confidence: 1, Reasons: []string{"an SMS opt-out keyword"}}
+	case a.cfg.Brain != nil && in.Kind != offline.Bounce && in.Kind != offline.Unsubscribe:
+		// The model reads what the rules do not settle: a bounce notice and an unsubscribe are
+		// honoured as the rules read them, whatever a model would say.
+		var err error
+		if in, source, err = a.readByModel(ctx, ev.ID, text, now, in); err != nil {
+			return err
+		}
 	}
 	from := orDefault(sig.GetFrom(), "the lead")
-	note := fmt.Sprintf("Read the reply from %s as %s (offline rules, confidence %.2f): %s", from, in,
+	note := fmt.Sprintf("Read the reply from %s as %s (%s, confidence %.2f): %s", from, in, source,
 		in.Confidence, strings.Join(in.Reasons, "; "))
 	if _, err := a.send(ctx, lead.Kind, ev.ID, noteCmd(note)); err != nil {
 		return err
