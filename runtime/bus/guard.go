@@ -69,6 +69,9 @@ func (b *Bus) consumerGone(name string, gone bool) {
 		if b.gone == nil {
 			b.gone = map[string]bool{}
 		}
+		if !b.gone[name] {
+			b.metrics.consumerMissing.Inc()
+		}
 		b.gone[name] = true
 		return
 	}

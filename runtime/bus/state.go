@@ -80,6 +80,7 @@ type busMetrics struct {
 	statePublished  prometheus.Counter
 	stateDropped    prometheus.Counter
 	streamRecreated prometheus.Counter
+	consumerMissing prometheus.Counter
 }
 
 func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
@@ -88,5 +89,6 @@ func newBusMetrics(reg prometheus.Registerer, log *slog.Logger) busMetrics {
 		statePublished:  set.Counter("aida_bus_state_published_total", "Live state views published on core NATS."),
 		stateDropped:    set.Counter("aida_bus_state_dropped_total", "Live state views dropped (client buffer full while disconnected, or malformed)."),
 		streamRecreated: set.Counter("aida_bus_stream_recreated_total", "Times the events stream was found missing and created again."),
+		consumerMissing: set.Counter("aida_bus_consumer_missing_total", "Times a running durable consumer found itself (or its stream) deleted."),
 	}
 }
