@@ -111,16 +111,20 @@ func (s *Server) receive(msg *nats.Msg) {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
-		defer func() { <-s.sem }()
-		s.handle(msg)
+		var once sync.Once
+		free := func() { once.Do(func() { <-s.sem }) }
+		defer free()
+		s.handle(msg, free)
 	}()
 }
 
-// handle answers one request, whatever happens.
-func (s *Server) handle(msg *nats.Msg) {
+// handle answers one request, whatever happens. It calls free, which gives its slot back,
+// before it answers: a caller that has the answer may send the next request at once.
+func (s *Server) handle(msg *nats.Msg, free func()) {
 	requestID := s.requestID(msg)
 	defer func() {
 		if r := recover(); r != nil {
+			free()
 			s.cfg.log.LogAttrs(context.Background(), slog.LevelError, "nats command panicked",
 				slog.String("request_id", requestID), slog.String("subject", operation.Loggable(msg.Subject)),
 				slog.String("panic", fmt.Sprint(r)), slog.String("stack", string(debug.Stack())))
@@ -130,6 +134,7 @@ func (s *Server) handle(msg *nats.Msg) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.timeout)
 	defer cancel()
 	status, body, err := s.run(ctx, msg, requestID)
+	free()
 	s.respond(msg, requestID, status, body, err)
 }
 
