@@ -128,7 +128,7 @@ func testListBadCursor(t *testing.T, h *harness) {
 func testListVisibleTo(t *testing.T, h *harness) {
 	seedList(t, h)
 	h.mustAppend(t, h.change("lead", "l7", 0, 1, persistence.Index{Status: "new", Source: "web"}))
-	tests := []struct {
+	for _, tc := range []struct {
 		name string
 		q    persistence.Query
 		want []string
@@ -137,16 +137,10 @@ func testListVisibleTo(t *testing.T, h *harness) {
 		{"with a filter", persistence.Query{Kind: "lead", VisibleTo: "cid", Status: "lost"}, []string{"l6"}},
 		{"an owner filter for someone else", persistence.Query{Kind: "lead", VisibleTo: "bob", Owner: "ann"}, nil},
 		{"a newcomer sees the unowned", persistence.Query{Kind: "lead", VisibleTo: "eve"}, []string{"l7"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			page, err := h.s.List(ctx(t), tc.q)
-			if err != nil {
-				t.Fatalf("list: %v", err)
-			}
-			if got := ids(page.Records); !slices.Equal(got, tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-		})
+	} {
+		page, err := h.s.List(ctx(t), tc.q)
+		if got := ids(page.Records); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v (%v), want %v", tc.name, got, err, tc.want)
+		}
 	}
 }
