@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,6 +27,7 @@ const (
 	localViaCookie = "aida.via_cookie"
 	localAuthErr   = "aida.auth_error"
 	localOpen      = "aida.open"
+	localExpires   = "aida.session_expires" // when the request's session ends; unset for bearer credentials
 )
 
 // identify authenticates the request for op and keeps who it is (or why not) for the rate
@@ -113,7 +115,8 @@ func (s *Server) authenticate(c *fiber.Ctx) (p access.Principal, viaCookie bool,
 	if value == "" || s.deps.Keys == nil {
 		return access.Principal{}, false, nil
 	}
-	p, _, err = s.deps.Keys.Session(ctx, value)
+	var expires time.Time
+	p, expires, err = s.deps.Keys.Session(ctx, value)
 	if err != nil {
 		if errors.Is(err, access.ErrInvalidSession) {
 			s.clearSession(c)
@@ -121,6 +124,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (p access.Principal, viaCookie bool,
 		}
 		return p, true, operation.AuthFault(err)
 	}
+	c.Locals(localExpires, expires)
 	return p, true, nil
 }
 

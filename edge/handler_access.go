@@ -64,17 +64,9 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 
 // whoAmI says who the request acts for.
 func (s *Server) whoAmI(c *fiber.Ctx) error {
-	p := principal(c)
-	var expires time.Time
-	if via, _ := c.Locals(localViaCookie).(bool); via && s.deps.Keys != nil {
-		ctx, cancel := s.requestContext(c)
-		defer cancel()
-		if _, exp, err := s.deps.Keys.Session(ctx, c.Cookies(sessionCookie)); err == nil {
-			expires = exp
-		}
-	}
+	expires, _ := c.Locals(localExpires).(time.Time) // read once, when the cookie was checked
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(sessionView(p, expires))
+	return c.JSON(sessionView(principal(c), expires))
 }
 
 // signOut drops the session cookie.
